@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Entry point of Trainyard's demo trainer: the `llamafactory-cli` command surface (train, api, version, help)."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+USAGE = """----------------------------------------------------------------------
+| Usage:                                                             |
+|   llamafactory_demo.py api -h: launch an OpenAI-style API server   |
+|   llamafactory_demo.py train -h: train models                      |
+|   llamafactory_demo.py version: show version info                  |
+|   llamafactory_demo.py help: show this message                     |
+| (Trainyard demo trainer: chat/export/eval/webui/webchat/env are    |
+|  not implemented)                                                  |
+----------------------------------------------------------------------"""
+
+
+def main():
+    from demo import __version__, console
+    console.setup()
+    argv = sys.argv[1:]
+    command = argv.pop(0) if argv else "help"
+    if command == "version":
+        print(f"----------------------------------------------------------\n"
+              f"| Welcome to LLaMA Factory, version {__version__:<20}|\n"
+              f"| (Trainyard demo trainer: tiny byte-level model)        |\n"
+              f"----------------------------------------------------------")
+        return 0
+    if command == "help":
+        print(USAGE)
+        return 0
+    if command not in ("train", "api"):
+        print(f"Unknown command: {command}.\n{USAGE}")
+        return 1
+    if argv and argv[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0
+    # imported late so `version`/`help` work without torch installed
+    try:
+        import torch
+    except ImportError:
+        sys.stderr.write("ImportError: the demo trainer needs PyTorch: sudo apt-get install -y python3-torch libopenblas0-pthread\n")
+        return 1
+    # small models are faster on few threads; leave one core for the UI when there are several
+    torch.set_num_threads(max(1, min(int(os.environ.get("DEMO_TRAINER_THREADS", "0") or 0) or (os.cpu_count() or 1), 4)))
+    from demo import config
+    from demo.console import log
+    try:
+        args, _ = config.parse(argv, log)
+        if command == "train":
+            from demo import train
+            return train.run(args)
+        from demo import api
+        return api.run(args)
+    except (ValueError, FileNotFoundError, KeyError) as e:
+        console.bar_clear()
+        sys.stderr.write(f"\n{type(e).__name__}: {e}\n")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

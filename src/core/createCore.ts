@@ -1,0 +1,84 @@
+/** Composition root: opens the store, builds every domain, wires them together, and exposes the contract's handlers. */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Methods, Topics } from '../shared/contract/index.js';
+import type { Handlers, Subscriptions } from '../shared/rpc/server.js';
+import type { Settings } from '../shared/types/settings.js';
+import { EventBus } from './bus.js';
+import { createTasksDomain } from './configs/tasksDomain.js';
+import type { CoreContext } from './context.js';
+import { createGpuDomain } from './gpu/gpuDomain.js';
+import { dataPaths } from './paths.js';
+import { createRunsDomain } from './runs/runsDomain.js';
+import { createSystemDomain } from './services/systemDomain.js';
+import { openDb } from './store/db.js';
+import { loadSettings } from './store/settingsRepo.js';
+
+export interface CoreOptions {
+  dataDir: string;
+  host: 'electron' | 'serve';
+  resourcesDir?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Core {
+  ctx: CoreContext;
+  handlers: Handlers<Methods>;
+  subscriptions: Subscriptions<Topics>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** resources/ beside the source tree or the built output (out/…/ → ../../resources). */
+export function findResourcesDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const up of ['../../resources', '../../../resources', '../resources', '../../../../resources']) {
+    const dir = resolve(here, up);
+    if (existsSync(join(dir, 'trainers')) || existsSync(join(dir, 'examples'))) return dir;
+  }
+  return resolve(here, '../../resources');
+}
+
+export function createCore(opts: CoreOptions): Core {
+  const paths = dataPaths(opts.dataDir);
+  const db = openDb(paths.dbFile);
+  let settings: Settings = loadSettings(db);
+  const ctx: CoreContext = {
+    db,
+    paths,
+    bus: new EventBus(),
+    host: opts.host,
+    resourcesDir: opts.resourcesDir ?? findResourcesDir(),
+    settings: () => settings,
+    env: opts.env ?? process.env,
+  };
+
+  const system = createSystemDomain(ctx, (s) => (settings = s));
+  const gpus = createGpuDomain(ctx);
+  const runs = createRunsDomain(ctx);
+  const tasks = createTasksDomain(ctx, { gpus: gpus.monitor, runs: runs.supervisor });
+  const domains = [system, gpus, runs, tasks];
+
+  // Typed as the full contract: a method without a handler is a compile error here.
+  const handlers: Handlers<Methods> = { ...system.handlers, ...gpus.handlers, ...runs.handlers, ...tasks.handlers };
+  const subscriptions: Subscriptions<Topics> = {
+    ...system.subscriptions,
+    ...gpus.subscriptions,
+    ...runs.subscriptions,
+    ...tasks.subscriptions,
+  };
+
+  return {
+    ctx,
+    handlers,
+    subscriptions,
+    async start() {
+      for (const d of domains) await d.start?.();
+    },
+    async stop() {
+      for (const d of [...domains].reverse()) await d.stop?.();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,8 @@
+/** The numbered migrations, in order. Each domain owns its file; add new ones at the end, never edit a shipped one. */
+import type { Migration } from '../db.js';
+import { m001 } from './001_core.js';
+import { m002 } from './002_gpu.js';
+import { m003 } from './003_metrics.js';
+import { m005 } from './005_board.js';
+
+export const migrations: Migration[] = [m001, m002, m003, m005];

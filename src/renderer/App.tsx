@@ -1,0 +1,87 @@
+/** The app frame: navigation, header with connection status, the current view, toasts, and the blocked screen. */
+import { useEffect } from 'react';
+import { BlockedScreen } from './components/BlockedScreen.js';
+import { ConnectionBadge } from './components/ConnectionBadge.js';
+import { Toasts } from './components/Toasts.js';
+import { BoardView } from './features/board/BoardView.js';
+import { ChatView } from './features/chat/ChatView.js';
+import { CompareView } from './features/compare/CompareView.js';
+import { RunsView } from './features/runs/RunsView.js';
+import { SettingsView } from './features/settings/SettingsView.js';
+import { useT, type MessageKey } from './i18n/index.js';
+import { useSettings } from './stores/settings.js';
+import { useUi, VIEWS, type View } from './stores/ui.js';
+
+const ICONS: Record<View, string> = { board: '▦', runs: '▶', compare: '⇆', chat: '✎', settings: '⚙' };
+
+function useTheme(): void {
+  const theme = useSettings((s) => s.settings?.theme ?? 'system');
+  const lang = useSettings((s) => s.settings?.language ?? 'en');
+  useEffect(() => {
+    const media = window.matchMedia('(prefers-color-scheme: light)');
+    const apply = () => {
+      document.documentElement.dataset.theme = theme === 'system' ? (media.matches ? 'light' : 'dark') : theme;
+    };
+    apply();
+    media.addEventListener('change', apply);
+    return () => media.removeEventListener('change', apply);
+  }, [theme]);
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  }, [lang]);
+}
+
+function CurrentView({ view }: { view: View }): React.JSX.Element {
+  switch (view) {
+    case 'board':
+      return <BoardView />;
+    case 'runs':
+      return <RunsView />;
+    case 'compare':
+      return <CompareView />;
+    case 'chat':
+      return <ChatView />;
+    case 'settings':
+      return <SettingsView />;
+  }
+}
+
+export function App(): React.JSX.Element {
+  const t = useT();
+  useTheme();
+  const { route, navigate } = useUi();
+  return (
+    <div className="app">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            ▤
+          </span>
+          {t('app.name')}
+        </div>
+        {VIEWS.map((v) => (
+          <button
+            key={v}
+            className={`nav-item ${route.view === v ? 'active' : ''}`}
+            onClick={() => navigate(v)}
+            data-testid={`nav-${v}`}
+            aria-current={route.view === v ? 'page' : undefined}
+          >
+            <span className="nav-icon" aria-hidden="true">
+              {ICONS[v]}
+            </span>
+            {t(`nav.${v}` as MessageKey)}
+          </button>
+        ))}
+        <div className="sidebar-foot">
+          <ConnectionBadge />
+        </div>
+      </nav>
+      <main className="content">
+        <CurrentView view={route.view} />
+      </main>
+      <Toasts />
+      <BlockedScreen />
+    </div>
+  );
+}

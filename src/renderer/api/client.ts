@@ -1,0 +1,101 @@
+/** The one typed client of the engine: calls and subscriptions that survive reconnects (subscriptions are re-sent). */
+import type { Methods, Topics } from '../../shared/contract/index.js';
+import { createRpcClient, type RpcClient } from '../../shared/rpc/client.js';
+import type { DataOf, ParamsOf, ResultOf } from '../../shared/rpc/define.js';
+import { RpcError } from '../../shared/rpc/protocol.js';
+import type { Transport } from '../../shared/rpc/transport.js';
+import { desktop } from '../platform/desktopBridge.js';
+import { messagePortTransport, openWebSocketTransport } from '../platform/transports.js';
+import { useConnection } from '../stores/connection.js';
+
+type Client = RpcClient<Methods, Topics>;
+
+interface LiveSub {
+  topic: keyof Topics & string;
+  params: unknown;
+  onData: (d: unknown) => void;
+  stop: (() => void) | null;
+}
+
+let client: Client | null = null;
+let waiters: ((c: Client) => void)[] = [];
+const subs = new Set<LiveSub>();
+let attempt = 0;
+
+async function openTransport(): Promise<Transport> {
+  if (desktop) return messagePortTransport(await desktop.connect());
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return openWebSocketTransport(`${proto}//${location.host}/ws`);
+}
+
+/** Tells "wrong token" from "engine down": the WebSocket API hides the HTTP status, the health route does not. */
+async function diagnose(): Promise<'unauthorized' | 'unreachable'> {
+  try {
+    const r = await fetch('/api/health', { cache: 'no-store' });
+    return r.status === 401 || r.status === 403 ? 'unauthorized' : 'unreachable';
+  } catch {
+    return 'unreachable';
+  }
+}
+
+function attach(c: Client) {
+  client = c;
+  attempt = 0;
+  useConnection.getState().set('connected');
+  for (const s of subs) s.stop = c.subscribe(s.topic, s.params as never, s.onData as never);
+  waiters.forEach((w) => w(c));
+  waiters = [];
+}
+
+export async function connect(): Promise<void> {
+  const conn = useConnection.getState();
+  conn.set(attempt === 0 && conn.since === null ? 'connecting' : 'reconnecting');
+  try {
+    const transport = await openTransport();
+    const c = createRpcClient<Methods, Topics>(transport);
+    transport.onClose(() => {
+      client = null;
+      for (const s of subs) s.stop = null;
+      useConnection.getState().set('reconnecting');
+      scheduleReconnect();
+    });
+    attach(c);
+  } catch (e) {
+    const kind = desktop ? 'unreachable' : await diagnose();
+    useConnection.getState().set(kind, e instanceof Error ? e.message : String(e));
+    scheduleReconnect();
+  }
+}
+
+function scheduleReconnect() {
+  attempt++;
+  const delay = Math.min(10_000, 500 * 2 ** Math.min(attempt, 5));
+  setTimeout(() => void connect(), delay);
+}
+
+function ready(): Promise<Client> {
+  if (client) return Promise.resolve(client);
+  return new Promise((resolve) => waiters.push(resolve));
+}
+
+export const api = {
+  async call<K extends keyof Methods & string>(method: K, params: ParamsOf<Methods[K]>): Promise<ResultOf<Methods[K]>> {
+    const c = await ready();
+    return c.call(method, params);
+  },
+  /** Subscribes now (or once connected) and again after every reconnect; returns the unsubscribe function. */
+  subscribe<K extends keyof Topics & string>(topic: K, params: ParamsOf<Topics[K]>, onData: (data: DataOf<Topics[K]>) => void): () => void {
+    const s: LiveSub = { topic, params, onData: onData as (d: unknown) => void, stop: null };
+    subs.add(s);
+    if (client) s.stop = client.subscribe(topic, params as never, s.onData as never);
+    return () => {
+      subs.delete(s);
+      s.stop?.();
+    };
+  },
+};
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof RpcError) return e.message;
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,33 @@
+/** English strings of the app frame, connection states and shared controls. */
+export const common = {
+  'app.name': 'Trainyard',
+  'nav.board': 'Board',
+  'nav.runs': 'Runs',
+  'nav.compare': 'Compare',
+  'nav.chat': 'Chat',
+  'nav.settings': 'Settings',
+  'conn.connecting': 'Connecting…',
+  'conn.connected': 'Connected',
+  'conn.reconnecting': 'Reconnecting…',
+  'conn.unreachable': 'Engine unreachable',
+  'conn.unauthorized': 'Access token missing or wrong',
+  'conn.unreachableTitle': 'Trainyard cannot reach its engine',
+  'conn.unreachableBody':
+    'The engine is not running or the connection dropped. Runs keep going in the background; start the engine again (`npx trainyard serve`) and this page reconnects by itself.',
+  'conn.unauthorizedTitle': 'This page needs the access token',
+  'conn.unauthorizedBody':
+    'The engine refused this page: its token is missing or out of date (the engine prints a new one each time it starts). Open the full URL that `trainyard serve` printed, ending in ?token=…',
+  'conn.retrying': 'Retrying automatically…',
+  'common.loading': 'Loading…',
+  'common.cancel': 'Cancel',
+  'common.save': 'Save',
+  'common.close': 'Close',
+  'common.delete': 'Delete',
+  'common.retry': 'Retry',
+  'common.copy': 'Copy',
+  'common.copied': 'Copied',
+  'common.none': 'None',
+  'common.error': 'Error',
+  'common.dismiss': 'Dismiss',
+  'toast.title': 'Notifications',
+};

@@ -1,0 +1,32 @@
+/** 设置页面的简体中文文案。 */
+import type { settings as en } from '../en/settings.js';
+
+export const settings: Record<keyof typeof en, string> = {
+  'settings.title': '设置',
+  'settings.language': '语言',
+  'settings.theme': '主题',
+  'settings.theme.system': '跟随系统',
+  'settings.theme.dark': '深色',
+  'settings.theme.light': '浅色',
+  'settings.trainer': '训练器',
+  'settings.trainer.kind': '使用以下程序运行配置',
+  'settings.trainer.llamafactory': 'LLaMA-Factory（llamafactory-cli）',
+  'settings.trainer.demo': '演示训练器（内置、小型，CPU 或 GPU）',
+  'settings.trainer.cliPath': 'llamafactory-cli 路径（留空：在 PATH 中查找）',
+  'settings.trainer.python': '演示训练器使用的 Python（留空：自动查找带 PyTorch 的 Python）',
+  'settings.trainer.found': '已找到：{path}',
+  'settings.trainer.notFound': '未找到 llamafactory-cli。',
+  'settings.trainer.tryDemo': '使用演示训练器试一试',
+  'settings.trainer.demoProblem': '演示训练器不可用：{problem}',
+  'settings.telemetry': 'GPU 采样间隔（毫秒）',
+  'settings.margin': '每块 GPU 的安全余量（MiB）',
+  'settings.chat': '对话',
+  'settings.chat.reserved': '为对话保留的 GPU',
+  'settings.chat.idle': '对话服务空闲多久后停止（分钟）',
+  'settings.chat.backend': '推理后端',
+  'settings.notifications': '运行完成或失败时通知',
+  'settings.about': '关于',
+  'settings.dataDir': '数据目录',
+  'settings.version': '版本',
+  'settings.saved': '已保存',
+};

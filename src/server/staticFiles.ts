@@ -1,0 +1,69 @@
+/** Serves the built renderer (out/renderer) with a strict Content-Security-Policy and no directory escapes. */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.map': 'application/json',
+};
+
+export function contentSecurityPolicy(): string {
+  // connect-src 'self' covers ws:// to the same host:port in current browsers (CSP Level 3).
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+export function securityHeaders(): Record<string, string> {
+  return {
+    'Content-Security-Policy': contentSecurityPolicy(),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
+}
+
+/** Resolves a URL path inside root; unknown paths fall back to index.html (single-page app). */
+export function resolveStatic(root: string, urlPath: string): string | null {
+  const base = resolve(root);
+  let rel: string;
+  try {
+    rel = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  const target = normalize(join(base, rel));
+  if (target !== base && !target.startsWith(base + sep)) return null;
+  if (existsSync(target) && statSync(target).isFile()) return target;
+  const index = join(base, 'index.html');
+  return extname(rel) === '' && existsSync(index) ? index : null;
+}
+
+export function sendFile(res: ServerResponse, path: string): void {
+  const type = TYPES[extname(path)] ?? 'application/octet-stream';
+  const immutable = path.includes(`${sep}assets${sep}`);
+  res.writeHead(200, {
+    ...securityHeaders(),
+    'Content-Type': type,
+    'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  createReadStream(path).pipe(res);
+}

@@ -1,0 +1,26 @@
+/** The whole API contract: every request and event topic the UI can use, in one place. */
+import type { RpcClient } from '../rpc/client.js';
+import { gpuMethods, gpuTopics } from './gpus.js';
+import { runMethods, runTopics } from './runs.js';
+import { systemMethods, systemTopics } from './system.js';
+import { taskMethods, taskTopics } from './tasks.js';
+
+export const methods = {
+  ...systemMethods,
+  ...gpuMethods,
+  ...runMethods,
+  ...taskMethods,
+};
+
+export const topics = {
+  ...systemTopics,
+  ...gpuTopics,
+  ...runTopics,
+  ...taskTopics,
+};
+
+export type Methods = typeof methods;
+export type Topics = typeof topics;
+export type ApiClient = RpcClient<Methods, Topics>;
+export type MethodName = keyof Methods;
+export type TopicName = keyof Topics;

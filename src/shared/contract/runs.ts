@@ -1,0 +1,46 @@
+/** Contract of the runs domain: list/inspect/stop/restart runs, their metrics, and the live terminal with flow control. */
+import { z } from 'zod';
+import { method, topic } from '../rpc/define.js';
+import type { MetricPoint, Run } from '../types/run.js';
+
+const runId = z.string().min(1).max(100);
+
+export interface RunFile {
+  path: string;
+  name: string;
+  size: number;
+  isDir: boolean;
+}
+
+export const runMethods = {
+  'runs.list': method<Run[]>()(z.object({ includeApi: z.boolean().optional() }).strict()),
+  'runs.get': method<Run>()(z.object({ id: runId }).strict()),
+  'runs.stop': method<Run>()(z.object({ id: runId }).strict()),
+  'runs.restart': method<Run>()(z.object({ id: runId, resume: z.boolean() }).strict()),
+  'runs.metrics': method<MetricPoint[]>()(
+    z.object({ id: runId, maxPoints: z.number().int().min(10).max(100_000).optional() }).strict(),
+  ),
+  'runs.files': method<RunFile[]>()(z.object({ id: runId }).strict()),
+  'runs.config': method<{ yaml: string; path: string }>()(z.object({ id: runId }).strict()),
+  'runs.update': method<Run>()(
+    z.object({ id: runId, notes: z.string().max(20_000).optional(), tags: z.array(z.string().max(60)).max(30).optional() }).strict(),
+  ),
+  'runs.openFolder': method<{ path: string }>()(z.object({ id: runId }).strict()),
+  /** Log search over the whole file (the terminal only holds the scrollback). */
+  'runs.searchLog': method<{ line: number; text: string }[]>()(
+    z.object({ id: runId, query: z.string().min(1).max(500), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  ),
+  'terminal.input': method<null>()(z.object({ id: runId, data: z.string().max(65_536) }).strict()),
+  'terminal.resize': method<null>()(
+    z.object({ id: runId, cols: z.number().int().min(10).max(1000), rows: z.number().int().min(2).max(500) }).strict(),
+  ),
+  /** Flow control: the viewer has rendered `bytes` more bytes of subscription `sub`. */
+  'terminal.ack': method<null>()(z.object({ sub: z.number().int(), bytes: z.number().int().nonnegative() }).strict()),
+};
+
+export const runTopics = {
+  'runs.changed': topic<Run>()(z.object({}).strict()),
+  'runs.metrics': topic<{ runId: string; points: MetricPoint[] }>()(z.object({ id: runId }).strict()),
+  /** First event replays the log tail (the screen), then live batches (~16 ms / 64 KB). */
+  'terminal.data': topic<{ data: string; replay?: boolean }>()(z.object({ id: runId }).strict()),
+};

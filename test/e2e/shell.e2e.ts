@@ -1,0 +1,88 @@
+/** e2e of the app frame: tokenised URL, navigation, language switch, screenshot, and refusals (no token, foreign Origin). */
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { launchBrowser, screenshot, startServe, type ServeProcess } from './harness.js';
+
+let serve: ServeProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  serve = await startServe();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+});
+
+function wsStatus(url: string, headers: Record<string, string>): Promise<number | 'open'> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on('open', () => {
+      ws.close();
+      resolve('open');
+    });
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('error', () => resolve(0));
+  });
+}
+
+describe('app shell', () => {
+  it('renders the frame from the tokenised URL and switches language to 中文', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(serve.url);
+    // The token moved into a cookie and left the address bar.
+    expect(page.url()).not.toContain('token=');
+    await page.getByTestId('connection-status').and(page.locator('[data-status="connected"]')).waitFor();
+    await expect(page.getByTestId('nav-board').textContent()).resolves.toContain('Board');
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings-language').selectOption('zh');
+    await page.getByTestId('nav-board').filter({ hasText: '看板' }).waitFor();
+    expect(await page.getByTestId('nav-runs').textContent()).toContain('运行');
+    expect(await page.getByTestId('nav-settings').textContent()).toContain('设置');
+    const shot = await screenshot(page, 'shell-zh');
+    expect(existsSync(shot)).toBe(true);
+    // The choice is stored by the engine: a reload keeps it.
+    await page.reload();
+    await page.getByTestId('nav-board').filter({ hasText: '看板' }).waitFor();
+    await page.getByTestId('settings-language').selectOption('en');
+    await page.getByTestId('nav-board').filter({ hasText: 'Board' }).waitFor();
+    await screenshot(page, 'shell-en');
+    await page.close();
+  });
+
+  it('refuses the page without the token and explains what to do', async () => {
+    const page = await browser.newPage();
+    const res = await page.goto(serve.origin + '/');
+    expect(res?.status()).toBe(401);
+    expect(await page.textContent('body')).toContain('token');
+    const wrong = await page.goto(serve.origin + '/?token=not-the-token');
+    expect(wrong?.status()).toBe(401);
+    await page.close();
+  });
+
+  it('refuses API calls without the token', async () => {
+    expect((await fetch(`${serve.origin}/api/health`)).status).toBe(401);
+    expect((await fetch(`${serve.origin}/api/health`, { headers: { Authorization: `Bearer ${serve.token}` } })).status).toBe(200);
+  });
+
+  it('refuses a WebSocket from a foreign Origin, a wrong Host, or without the token', async () => {
+    const ws = `ws://127.0.0.1:${serve.port}/ws`;
+    expect(await wsStatus(`${ws}?token=${serve.token}`, { Origin: 'https://evil.example' })).toBe(403);
+    expect(await wsStatus(`${ws}?token=${serve.token}`, { Host: `evil.example:${serve.port}` })).toBe(403);
+    expect(await wsStatus(ws, { Origin: serve.origin })).toBe(401);
+    expect(await wsStatus(`${ws}?token=${serve.token}`, { Origin: serve.origin })).toBe('open');
+  });
+
+  it('shows the blocked screen when the token is wrong (engine restarted with a new token)', async () => {
+    const ctx = await browser.newContext();
+    await ctx.addCookies([{ name: 'trainyard_token', value: 'stale-token-from-an-old-engine', url: serve.origin }]);
+    const page = await ctx.newPage();
+    // The page itself is refused by the server with an explanation.
+    const res = await page.goto(serve.origin + '/');
+    expect(res?.status()).toBe(401);
+    await ctx.close();
+  });
+});
