@@ -1,57 +1,70 @@
-/** GPU domain: serves the current snapshot, history and the live sample stream. (Minimal first version: CPU device only.) */
+/** GPU domain: runs the monitor, records history, and serves gpus.list, gpus.history and the gpus.snapshot stream. */
 import type { gpuMethods, gpuTopics } from '../../shared/contract/gpus.js';
-import type { GpuSnapshot } from '../../shared/types/gpu.js';
+import { RpcError } from '../../shared/rpc/protocol.js';
 import type { CoreContext } from '../context.js';
 import type { Domain } from '../domain.js';
-import { cpus, totalmem, freemem } from 'node:os';
+import { FULL_RESOLUTION_MS, GpuHistoryRepo } from '../store/gpuHistoryRepo.js';
+import { Monitor, type GpuMonitor } from './monitor.js';
 
-export interface GpuMonitor {
-  snapshot(): GpuSnapshot;
-}
+export type { GpuMonitor, PidResolver } from './monitor.js';
 
-export function createGpuDomain(ctx: CoreContext): Domain<typeof gpuMethods, typeof gpuTopics> & { monitor: GpuMonitor } {
-  const snapshot = (): GpuSnapshot => ({
-    source: 'cpu',
-    gpus: [
-      {
-        index: 0,
-        uuid: 'CPU-0',
-        name: cpus()[0]?.model ?? 'CPU',
-        vendor: 'cpu',
-        pciBusId: null,
-        driverVersion: null,
-        memoryTotalMiB: Math.round(totalmem() / 2 ** 20),
-        memoryUsedMiB: Math.round((totalmem() - freemem()) / 2 ** 20),
-        memoryFreeMiB: Math.round(freemem() / 2 ** 20),
-        utilizationGpuPct: null,
-        utilizationMemoryPct: null,
-        temperatureC: null,
-        powerDrawW: null,
-        powerLimitW: null,
-        clockSmMHz: null,
-        clockMemMHz: null,
-        pstate: null,
-        computeMode: null,
-        migMode: null,
-      },
-    ],
-    processes: [],
-    notice: { kind: 'not-installed', message: 'nvidia-smi was not found.', hint: 'Install the NVIDIA driver.' },
-    at: Date.now(),
-  });
-  void ctx;
+/** Compaction is cheap (a few thousand rows a minute per GPU), every 5 minutes keeps the raw table near an hour. */
+const COMPACT_EVERY_MS = 5 * 60_000;
+const DEFAULT_MAX_POINTS = 1000;
+
+export function createGpuDomain(
+  ctx: CoreContext,
+): Domain<typeof gpuMethods, typeof gpuTopics> & { monitor: GpuMonitor; start(): Promise<void>; stop(): Promise<void> } {
+  const monitor = new Monitor({ env: ctx.env, intervalMs: () => ctx.settings().telemetryIntervalMs ?? 1000 });
+  const history = new GpuHistoryRepo(ctx.db);
+  let unsubscribe: (() => void) | null = null;
+  let compactTimer: NodeJS.Timeout | null = null;
+
+  const compact = () => {
+    try {
+      history.compact();
+    } catch (e) {
+      console.error('[gpu] history compaction failed:', e);
+    }
+  };
+
   return {
-    monitor: { snapshot },
+    monitor,
     handlers: {
-      'gpus.list': () => snapshot(),
-      'gpus.history': () => [],
+      'gpus.list': () => monitor.snapshot(),
+      'gpus.history': ({ uuid, since, until, maxPoints }) => {
+        const to = until ?? Date.now();
+        const from = since ?? to - FULL_RESOLUTION_MS;
+        if (from > to) throw new RpcError('bad_request', `"since" (${from}) is after "until" (${to}).`);
+        return history.history(uuid, from, to, maxPoints ?? DEFAULT_MAX_POINTS);
+      },
     },
     subscriptions: {
       'gpus.snapshot': (_p, send) => {
-        send(snapshot());
-        const t = setInterval(() => send(snapshot()), 1000);
-        return () => clearInterval(t);
+        send(monitor.snapshot());
+        return ctx.bus.on('gpus.snapshot', send);
       },
+    },
+    async start() {
+      unsubscribe = monitor.onSnapshot((s) => {
+        ctx.bus.emit('gpus.snapshot', s);
+        // The 'detecting' placeholder is not a measurement; everything else (CPU included) is history.
+        if (s.notice?.kind === 'detecting') return;
+        try {
+          history.insertTick(s.at, s.gpus);
+        } catch (e) {
+          console.error('[gpu] could not record a sample:', e);
+        }
+      });
+      compact();
+      compactTimer = setInterval(compact, COMPACT_EVERY_MS);
+      compactTimer.unref?.();
+      await monitor.start();
+    },
+    async stop() {
+      unsubscribe?.();
+      if (compactTimer) clearInterval(compactTimer);
+      await monitor.stop();
     },
   };
 }

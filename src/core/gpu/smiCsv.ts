@@ -48,7 +48,8 @@ export function parseCsvRecords(text: string, fields?: readonly string[], textFi
   for (const rawLine of text.split(/\r?\n/)) {
     const line = rawLine.trim();
     if (line === '') continue;
-    const cells = line.split(',').map((c) => c.trim());
+    const raw = line.split(',');
+    const cells = raw.map((c) => c.trim());
     if (first) {
       first = false;
       const looksLikeHeader = columns ? canonicalField(cells[0] ?? '') === canonicalField(columns[0]!) : true;
@@ -57,20 +58,21 @@ export function parseCsvRecords(text: string, fields?: readonly string[], textFi
         continue;
       }
     }
-    const record = toRecord(cells, columns!, textField);
+    const record = toRecord(raw, cells, columns!, textField);
     if (record) rows.push(record);
     else bad.push(rawLine);
   }
   return { rows, bad };
 }
 
-function toRecord(cells: string[], columns: string[], textField?: string): CsvRecord | null {
+function toRecord(raw: string[], cells: string[], columns: string[], textField?: string): CsvRecord | null {
   if (cells.length < columns.length) return null;
   if (cells.length > columns.length) {
     const at = textField ? columns.indexOf(textField) : -1;
     if (at === -1) return null;
     const extra = cells.length - columns.length;
-    cells = [...cells.slice(0, at), cells.slice(at, at + extra + 1).join(','), ...cells.slice(at + extra + 1)];
+    // Rejoin the untrimmed pieces: "python, my,script" keeps its own spacing.
+    cells = [...cells.slice(0, at), raw.slice(at, at + extra + 1).join(',').trim(), ...cells.slice(at + extra + 1)];
   }
   const record: CsvRecord = {};
   columns.forEach((c, i) => (record[c] = cleanValue(cells[i])));
@@ -137,7 +139,8 @@ export function parseComputeAppsCsv(text: string, fields: readonly string[] = CO
   const apps: ComputeApp[] = [];
   for (const r of rows) {
     const pid = numberValue(r['pid']);
-    const gpuUuid = r['gpu_uuid'];
+    // The header alias table folds gpu_uuid into uuid (right for --query-gpu); accept both here.
+    const gpuUuid = r['gpu_uuid'] ?? r['uuid'];
     if (pid === null || !Number.isInteger(pid) || pid <= 0 || !gpuUuid) continue;
     apps.push({ pid, gpuUuid, usedMemoryMiB: numberValue(r['used_memory']), processName: r['process_name'] ?? null });
   }

@@ -12,6 +12,7 @@ export interface StreamHandlers {
 export class TelemetryStream {
   private child: ChildProcess | null = null;
   private stderr = '';
+  private finish: ((code: number | null, signal: NodeJS.Signals | null) => void) | null = null;
   ticks = 0;
   /** ms since epoch of the last complete line: the monitor's watchdog kills a silent (hung) stream. */
   lastLineAt = Date.now();
@@ -56,6 +57,7 @@ export class TelemetryStream {
       this.child = null;
       this.handlers.onExit({ code, signal, stderr: this.stderr, ticks: this.ticks });
     };
+    this.finish = end;
     child.on('error', () => end(null, null));
     child.on('close', (code, signal) => end(code, signal));
   }
@@ -80,6 +82,10 @@ export class TelemetryStream {
 
   /** For a hung child: no grace. */
   kill(): void {
-    this.child?.kill('SIGKILL');
+    if (!this.child) return;
+    this.child.kill('SIGKILL');
+    // A child stuck in the driver (D state) may never close its pipes: report the end anyway so the monitor moves on.
+    const finish = this.finish;
+    setTimeout(() => finish?.(null, 'SIGKILL'), 1000).unref?.();
   }
 }

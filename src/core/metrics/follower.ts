@@ -3,7 +3,8 @@ import { closeSync, existsSync, fstatSync, openSync, readSync, watch, type FSWat
 import { join } from 'node:path';
 import type { MetricPoint, RunProgress } from '../../shared/types/run.js';
 import type { MetricsRepo } from '../store/metricsRepo.js';
-import { type ConsoleState, initialConsoleState } from './consoleParser.js';
+import { type BarUpdate, type ConsoleState, initialConsoleState } from './consoleParser.js';
+import type { MetricRecord } from './record.js';
 import { initialSeriesState, MetricSeries, ProgressTracker, type SeriesState } from './series.js';
 import { SourceParser, type StreamFormat } from './sourceParser.js';
 
@@ -145,7 +146,7 @@ export class MetricsFollower {
     return total;
   }
 
-  private commit(records: import('./record.js').MetricRecord[], bars: import('./consoleParser.js').BarUpdate[], consumed: number): number {
+  private commit(records: MetricRecord[], bars: BarUpdate[], consumed: number): number {
     const now = Date.now();
     const points: (MetricPoint & { seq: number })[] = [];
     for (const r of records) {

@@ -83,12 +83,18 @@ export function readJson<T>(file: string): T | null {
 export const readHolderInfo = (runDir: string) => readJson<HolderInfo>(runFiles(runDir).holder);
 export const readExitInfo = (runDir: string) => readJson<ExitInfo>(runFiles(runDir).exit);
 
+/** Alive and not a zombie (an exited child whose parent has not reaped it still answers kill(pid, 0)). */
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 

@@ -4,7 +4,7 @@ import { createRpcClient, type RpcClient } from '../../shared/rpc/client.js';
 import type { DataOf, ParamsOf, ResultOf } from '../../shared/rpc/define.js';
 import { RpcError } from '../../shared/rpc/protocol.js';
 import type { Transport } from '../../shared/rpc/transport.js';
-import { desktop } from '../platform/desktopBridge.js';
+import { desktop, desktopPort } from '../platform/desktopBridge.js';
 import { messagePortTransport, openWebSocketTransport } from '../platform/transports.js';
 import { useConnection } from '../stores/connection.js';
 
@@ -23,7 +23,7 @@ const subs = new Set<LiveSub>();
 let attempt = 0;
 
 async function openTransport(): Promise<Transport> {
-  if (desktop) return messagePortTransport(await desktop.connect());
+  if (desktop) return messagePortTransport(await desktopPort(desktop));
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return openWebSocketTransport(`${proto}//${location.host}/ws`);
 }

@@ -34,13 +34,18 @@ export const runMethods = {
   'terminal.resize': method<null>()(
     z.object({ id: runId, cols: z.number().int().min(10).max(1000), rows: z.number().int().min(2).max(500) }).strict(),
   ),
-  /** Flow control: the viewer has rendered `bytes` more bytes of subscription `sub`. */
+  /**
+   * Flow control: the viewer has rendered `bytes` more of subscription `sub`, counted as the `data.length` (UTF-16 code
+   * units) of the terminal.data events it got. Past ~1M unacknowledged the engine pauses the viewer and, once it catches
+   * up, sends a fresh replay instead of the backlog.
+   */
   'terminal.ack': method<null>()(z.object({ sub: z.number().int(), bytes: z.number().int().nonnegative() }).strict()),
 };
 
 export const runTopics = {
   'runs.changed': topic<Run>()(z.object({}).strict()),
-  'runs.metrics': topic<{ runId: string; points: MetricPoint[] }>()(z.object({ id: runId }).strict()),
+  /** New points of a run; `reset: true` means drop what you have first (the console fallback gave way to trainer_log.jsonl). */
+  'runs.metrics': topic<{ runId: string; points: MetricPoint[]; reset?: boolean }>()(z.object({ id: runId }).strict()),
   /** First event replays the log tail (the screen), then live batches (~16 ms / 64 KB). */
   'terminal.data': topic<{ data: string; replay?: boolean }>()(z.object({ id: runId }).strict()),
 };

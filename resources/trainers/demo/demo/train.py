@@ -229,7 +229,6 @@ def run(args):
         for s_in_epoch in range(step - epoch * steps_per_epoch, steps_per_epoch):
             faults.maybe_fail(step + 1)
             micro = batches[s_in_epoch * ga:(s_in_epoch + 1) * ga]
-            n_tok = sum(len(rows[i][1]) for m in micro for i in m if rows[i][1]) or 1
             loss_sum = 0.0
             for m in micro:
                 ids, labels = collate([rows[i] for i in m], device)

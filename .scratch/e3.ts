@@ -1,0 +1,12 @@
+import { parseEditable } from '../src/core/configs/editConfig.ts';
+import { Scalar } from 'yaml';
+const d = parseEditable('a: 1.0e-5 # c\nb: 7\n');
+const old = d.get('a', true) as Scalar;
+console.log(old.comment, old.format, old.tag);
+const s = new Scalar(2e-5); s.format = 'DOTFLOAT'; s.comment = old.comment;
+d.set('a', s);
+console.log(d.toString());
+const d2 = parseEditable('a: 1.0e-5 # c\nb: 7\n');
+const s2 = new Scalar(2e-5); s2.format = 'DOTFLOAT';
+d2.set('a', s2);
+console.log(d2.toString(), (d2.get('a', true) as Scalar)===s2);

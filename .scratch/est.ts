@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { estimateVram } from '../src/core/configs/vramEstimate.ts';
+import { countParams } from '../src/core/configs/modelParams.ts';
+const m = (n: string) => JSON.parse(readFileSync(`test/fixtures/models/${n}.json`, 'utf8'));
+for (const n of ['Llama-2-7b-hf','Llama-2-13b-hf','Qwen2.5-7B-Instruct','Meta-Llama-3-70B','Qwen2.5-0.5B-Instruct']) console.log(n, (countParams(m(n))!.total/1e9).toFixed(3));
+const base = { stage: 'sft', do_train: true, finetuning_type: 'lora', lora_target: 'all', bf16: true, per_device_train_batch_size: 2, cutoff_len: 2048 };
+const show = (label: string, cfg: object, model: string, o = {}) => { const e = estimateVram(cfg as never, m(model), o)!; console.log(label, (e.lowMiB/1024).toFixed(1), (e.highMiB/1024).toFixed(1), 'GiB', e.breakdown.map(b=>`${b.label}=${(b.mib/1024).toFixed(1)}`).join(' | ')); };
+show('7B lora b2 2048', base, 'Llama-2-7b-hf');
+show('7B lora b1 1024', { ...base, per_device_train_batch_size: 1, cutoff_len: 1024 }, 'Llama-2-7b-hf');
+show('qwen7B lora b2 2048', base, 'Qwen2.5-7B-Instruct');
+show('qwen7B lora b1 1024', { ...base, per_device_train_batch_size: 1, cutoff_len: 1024 }, 'Qwen2.5-7B-Instruct');
+show('7B qlora b2 2048', { ...base, quantization_bit: 4 }, 'Llama-2-7b-hf');
+show('13B full', { ...base, finetuning_type: 'full' }, 'Llama-2-13b-hf');
+show('13B full z3x8', { ...base, finetuning_type: 'full', deepspeed: 'ds_z3_config.json' }, 'Llama-2-13b-hf', { gpuCount: 8 });
+show('70B full', { ...base, finetuning_type: 'full' }, 'Meta-Llama-3-70B');
+show('0.5B lora b1 512', { ...base, per_device_train_batch_size: 1, cutoff_len: 512 }, 'Qwen2.5-0.5B-Instruct');
+show('7B lora nogc', { ...base, disable_gradient_checkpointing: true }, 'Llama-2-7b-hf');

@@ -1,0 +1,64 @@
+/** The store: a real SQLite file in WAL mode, migrations applied once and in order, a newer schema refused. */
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDb } from '../../../src/core/store/db.js';
+import { migrations } from '../../../src/core/store/migrations/index.js';
+import { applySettingsPatch, loadSettings, saveSettings } from '../../../src/core/store/settingsRepo.js';
+
+const tmp = () => join(mkdtempSync(join(tmpdir(), 'trainyard-db-')), 'trainyard.db');
+
+describe('openDb', () => {
+  it('creates the file in WAL mode with every migration applied', () => {
+    const path = tmp();
+    const db = openDb(path);
+    db.close();
+    const raw = new Database(path);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(raw.pragma('user_version', { simple: true })).toBe(Math.max(...migrations.map((m) => m.version)));
+    const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[];
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['settings', 'tasks', 'runs', 'queue_items']));
+    raw.close();
+  });
+
+  it('numbers migrations uniquely and reopens without re-running them', () => {
+    const versions = migrations.map((m) => m.version);
+    expect(new Set(versions).size).toBe(versions.length);
+    const path = tmp();
+    openDb(path).close();
+    const db = openDb(path); // would throw "table settings already exists" if re-run
+    db.close();
+  });
+
+  it('refuses a database written by a newer version with a clear message', () => {
+    const path = tmp();
+    openDb(path).close();
+    const raw = new Database(path);
+    raw.pragma('user_version = 999');
+    raw.close();
+    expect(() => openDb(path)).toThrow(/newer Trainyard/);
+  });
+});
+
+describe('settings', () => {
+  it('round-trips, merges patches, and rejects invalid values', () => {
+    const db = openDb(tmp());
+    const s = loadSettings(db);
+    expect(s.language).toBe('en');
+    const next = applySettingsPatch(s, { language: 'zh', chat: { idleMinutes: 5 } });
+    expect(next.chat.inferBackend).toBe(s.chat.inferBackend);
+    saveSettings(db, next);
+    expect(loadSettings(db)).toEqual(next);
+    expect(() => applySettingsPatch(s, { telemetryIntervalMs: 5 })).toThrow();
+    db.close();
+  });
+
+  it('falls back to defaults when the stored document is corrupt', () => {
+    const db = openDb(tmp());
+    db.prepare("INSERT INTO settings (key, value) VALUES ('settings', '{not json')").run();
+    expect(loadSettings(db).language).toBe('en');
+    db.close();
+  });
+});
