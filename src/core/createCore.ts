@@ -6,9 +6,11 @@ import type { Methods, Topics } from '../shared/contract/index.js';
 import type { Handlers, Subscriptions } from '../shared/rpc/server.js';
 import type { Settings } from '../shared/types/settings.js';
 import { EventBus } from './bus.js';
+import { createCompareDomain } from './compare/compareDomain.js';
 import { createTasksDomain } from './configs/tasksDomain.js';
 import type { CoreContext } from './context.js';
 import { createGpuDomain } from './gpu/gpuDomain.js';
+import { createChatDomain } from './inference/chatDomain.js';
 import { dataPaths } from './paths.js';
 import { createRunsDomain } from './runs/runsDomain.js';
 import { createSystemDomain } from './services/systemDomain.js';
@@ -58,15 +60,26 @@ export function createCore(opts: CoreOptions): Core {
   const gpus = createGpuDomain(ctx);
   const runs = createRunsDomain(ctx);
   const tasks = createTasksDomain(ctx, { gpus: gpus.monitor, runs: runs.supervisor });
-  const domains = [system, gpus, runs, tasks];
+  const compare = createCompareDomain(ctx, { runs: runs.supervisor });
+  const chat = createChatDomain(ctx, { runs: runs.supervisor, gpus: gpus.monitor });
+  const domains = [system, gpus, runs, tasks, compare, chat];
 
   // Typed as the full contract: a method without a handler is a compile error here.
-  const handlers: Handlers<Methods> = { ...system.handlers, ...gpus.handlers, ...runs.handlers, ...tasks.handlers };
+  const handlers: Handlers<Methods> = {
+    ...system.handlers,
+    ...gpus.handlers,
+    ...runs.handlers,
+    ...tasks.handlers,
+    ...compare.handlers,
+    ...chat.handlers,
+  };
   const subscriptions: Subscriptions<Topics> = {
     ...system.subscriptions,
     ...gpus.subscriptions,
     ...runs.subscriptions,
     ...tasks.subscriptions,
+    ...compare.subscriptions,
+    ...chat.subscriptions,
   };
 
   return {

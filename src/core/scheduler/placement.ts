@@ -148,7 +148,7 @@ export function planPlacements(state: PlanState): Plan {
   for (const [lane, items] of byLane) {
     const i = cursor.get(lane) ?? 0;
     items.slice(i).forEach((it, k) => {
-      const reason = paused.has(lane) ? 'lane is paused' : k === 0 ? (reasons.get(it.id) ?? 'waiting') : `waiting behind ${items[i]!.id}`;
+      const reason = paused.has(lane) ? 'lane is paused' : k === 0 ? (reasons.get(it.id) ?? 'waiting') : 'waits for the item ahead of it in this lane';
       waiting.push({ itemId: it.id, reason });
     });
   }

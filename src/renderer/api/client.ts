@@ -13,7 +13,7 @@ type Client = RpcClient<Methods, Topics>;
 interface LiveSub {
   topic: keyof Topics & string;
   params: unknown;
-  onData: (d: unknown) => void;
+  onData: (d: unknown, sub: number) => void;
   stop: (() => void) | null;
 }
 
@@ -83,9 +83,16 @@ export const api = {
     const c = await ready();
     return c.call(method, params);
   },
-  /** Subscribes now (or once connected) and again after every reconnect; returns the unsubscribe function. */
-  subscribe<K extends keyof Topics & string>(topic: K, params: ParamsOf<Topics[K]>, onData: (data: DataOf<Topics[K]>) => void): () => void {
-    const s: LiveSub = { topic, params, onData: onData as (d: unknown) => void, stop: null };
+  /**
+   * Subscribes now (or once connected) and again after every reconnect; returns the unsubscribe function.
+   * `sub` is the current wire id (it changes after a reconnect): flow-controlled topics acknowledge with it.
+   */
+  subscribe<K extends keyof Topics & string>(
+    topic: K,
+    params: ParamsOf<Topics[K]>,
+    onData: (data: DataOf<Topics[K]>, sub: number) => void,
+  ): () => void {
+    const s: LiveSub = { topic, params, onData: onData as (d: unknown, sub: number) => void, stop: null };
     subs.add(s);
     if (client) s.stop = client.subscribe(topic, params as never, s.onData as never);
     return () => {

@@ -1,15 +1,24 @@
 /** UI strings in English and Simplified Chinese; `t(key, vars)` in components. A key missing in zh is a type error. */
 import { useSettings } from '../stores/settings.js';
+import { board as enBoard } from './en/board.js';
+import { chat as enChat } from './en/chat.js';
 import { common as enCommon } from './en/common.js';
+import { compare as enCompare } from './en/compare.js';
+import { gpus as enGpus } from './en/gpus.js';
+import { runs as enRuns } from './en/runs.js';
 import { settings as enSettings } from './en/settings.js';
-import { views as enViews } from './en/views.js';
+import { board as zhBoard } from './zh/board.js';
+import { chat as zhChat } from './zh/chat.js';
 import { common as zhCommon } from './zh/common.js';
+import { compare as zhCompare } from './zh/compare.js';
+import { gpus as zhGpus } from './zh/gpus.js';
+import { runs as zhRuns } from './zh/runs.js';
 import { settings as zhSettings } from './zh/settings.js';
-import { views as zhViews } from './zh/views.js';
 
-const en = { ...enCommon, ...enSettings, ...enViews };
+// One file per feature and language, so each feature's strings change in one place.
+const en = { ...enCommon, ...enSettings, ...enBoard, ...enGpus, ...enRuns, ...enCompare, ...enChat };
 export type MessageKey = keyof typeof en;
-const zh: Record<MessageKey, string> = { ...zhCommon, ...zhSettings, ...zhViews };
+const zh: Record<MessageKey, string> = { ...zhCommon, ...zhSettings, ...zhBoard, ...zhGpus, ...zhRuns, ...zhCompare, ...zhChat };
 
 export type Language = 'en' | 'zh';
 const dictionaries: Record<Language, Record<MessageKey, string>> = { en, zh };

@@ -1,5 +1,7 @@
 /** The whole API contract: every request and event topic the UI can use, in one place. */
 import type { RpcClient } from '../rpc/client.js';
+import { chatMethods, chatTopics } from './chat.js';
+import { compareMethods, compareTopics } from './compare.js';
 import { gpuMethods, gpuTopics } from './gpus.js';
 import { runMethods, runTopics } from './runs.js';
 import { systemMethods, systemTopics } from './system.js';
@@ -10,6 +12,8 @@ export const methods = {
   ...gpuMethods,
   ...runMethods,
   ...taskMethods,
+  ...compareMethods,
+  ...chatMethods,
 };
 
 export const topics = {
@@ -17,6 +21,8 @@ export const topics = {
   ...gpuTopics,
   ...runTopics,
   ...taskTopics,
+  ...compareTopics,
+  ...chatTopics,
 };
 
 export type Methods = typeof methods;

@@ -8,7 +8,8 @@ export interface RpcClient<M extends AnyMethods, T extends AnyTopics> {
   subscribe<K extends keyof T & string>(
     topic: K,
     params: ParamsOf<T[K]>,
-    onData: (data: DataOf<T[K]>) => void,
+    /** `sub` is this subscription's id on the wire (flow-controlled topics acknowledge with it). */
+    onData: (data: DataOf<T[K]>, sub: number) => void,
     onEnd?: (error?: RpcError) => void,
   ): () => void;
   close(): void;
@@ -23,7 +24,7 @@ export function createRpcClient<M extends AnyMethods, T extends AnyTopics>(trans
   let nextId = 1;
   let closed: string | null = null;
   const pending = new Map<number, Pending>();
-  const subs = new Map<number, { onData: (d: never) => void; onEnd?: (e?: RpcError) => void }>();
+  const subs = new Map<number, { onData: (d: never, sub: number) => void; onEnd?: (e?: RpcError) => void }>();
 
   transport.onMessage((raw) => {
     const msg = raw as ServerMessage;
@@ -34,7 +35,7 @@ export function createRpcClient<M extends AnyMethods, T extends AnyTopics>(trans
       if (msg.ok) p.resolve(msg.result);
       else p.reject(new RpcError(msg.error.code, msg.error.message, msg.error.details));
     } else if (msg.t === 'evt') {
-      subs.get(msg.sub)?.onData(msg.data as never);
+      subs.get(msg.sub)?.onData(msg.data as never, msg.sub);
     } else if (msg.t === 'subend') {
       const s = subs.get(msg.sub);
       subs.delete(msg.sub);
@@ -60,7 +61,7 @@ export function createRpcClient<M extends AnyMethods, T extends AnyTopics>(trans
     },
     subscribe(topic, params, onData, onEnd) {
       const id = nextId++;
-      subs.set(id, { onData: onData as (d: never) => void, onEnd });
+      subs.set(id, { onData: onData as (d: never, sub: number) => void, onEnd });
       if (!closed) transport.post({ t: 'sub', id, topic, params: params ?? {} });
       return () => {
         if (!subs.delete(id) || closed) return;

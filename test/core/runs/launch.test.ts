@@ -74,6 +74,23 @@ describe('launch', () => {
     expect(readFileSync(join(a.runDir, 'console.log'), 'utf8')).toContain('SIGABRT: saving and stopping');
   });
 
+  it('sends terminal input through the holder (the pty echoes it into console.log) and marks a run whose holder died as lost', async () => {
+    const run = await sup.launch(spec('echo', 'lines: 2000\nsleep_ms: 10\n', dataDir));
+    await runs.handlers['terminal.resize']({ id: run.id, cols: 100, rows: 40 }, { connectionId: 't' });
+    await runs.handlers['terminal.input']({ id: run.id, data: 'hello-from-viewer\r' }, { connectionId: 't' });
+    const log = () => readFileSync(join(run.runDir, 'console.log'), 'utf8');
+    for (let i = 0; i < 200 && !log().includes('hello-from-viewer'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(log()).toContain('hello-from-viewer');
+    const hits = await runs.handlers['runs.searchLog']({ id: run.id, query: 'HELLO-from' }, { connectionId: 't' });
+    expect(hits[0]!.text).toContain('hello-from-viewer');
+    const info = readHolderInfo(run.runDir)!;
+    process.kill(info.holderPid, 'SIGKILL');
+    const ended = await sup.waitForEnd(run.id, 20_000);
+    expect(ended.status).toBe('lost');
+    expect(ended.failure?.message).toMatch(/holder process is gone/);
+    signalAll(runProcesses(info.trainerPid), 'SIGKILL');
+  });
+
   it('reports a trainer that cannot start', async () => {
     const bad = createRunsDomain(ctx, { commandFor: () => ['/nonexistent/trainer', 'train'] });
     const run = await bad.supervisor.launch(spec('missing', 'lines: 1\n', dataDir));

@@ -60,6 +60,32 @@ try {
   process.exit(0);
 }
 
+// node-pty destroys the pty's read stream 200 ms after the child exits unless the stream closed by itself (a macOS
+// workaround). If the holder is busy at that moment (a trainer that just wrote megabytes), the bytes still in the
+// kernel's pty buffer would be lost. So the destroy waits until reads have gone quiet; on Linux the read side normally
+// ends first with EIO once the buffer is empty.
+let bytesSeen = 0;
+const sock = term._socket;
+if (sock && typeof sock.destroy === 'function') {
+  const realDestroy = sock.destroy.bind(sock);
+  let waiting = false;
+  sock.destroy = (...args) => {
+    if (waiting) return sock;
+    waiting = true;
+    let last = -1;
+    let quiet = 0;
+    const check = setInterval(() => {
+      quiet = bytesSeen === last ? quiet + 1 : 0;
+      last = bytesSeen;
+      if (quiet >= 3) {
+        clearInterval(check);
+        realDestroy(...args);
+      }
+    }, 200);
+    return sock;
+  };
+}
+
 writeJsonAtomic('holder.json', {
   holderPid: process.pid,
   trainerPid: term.pid,
@@ -75,6 +101,7 @@ term.onData((chunk) => {
   if (exited) return;
   const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
   fs.writeSync(logFd, buf);
+  bytesSeen += buf.length;
   const start = offset;
   offset += buf.length;
   if (clients.size === 0) return;

@@ -1,0 +1,230 @@
+/** Board operations on stored lanes and queues: enqueue, move, cancel, run next, retry, pause, and the fit check. */
+import type { BoardState, FitCheck } from '../../shared/contract/tasks.js';
+import { RpcError } from '../../shared/rpc/protocol.js';
+import type { GpuSnapshot } from '../../shared/types/gpu.js';
+import type { Lane, LaneId, QueueItem, Task } from '../../shared/types/task.js';
+import type { TaskService } from '../configs/taskService.js';
+import type { CoreContext } from '../context.js';
+import type { GpuMonitor } from '../gpu/gpuDomain.js';
+import type { RunSupervisor } from '../runs/supervisorApi.js';
+import { createBoardRepo } from '../store/boardRepo.js';
+import { newId } from '../util/ids.js';
+import { gpuRooms, roomFor, type PlanGpu, type PlanRunning } from './capacity.js';
+
+export const laneGpu = (lane: LaneId): string | null => (lane.startsWith('gpu:') ? lane.slice(4) : null);
+
+export function planGpus(s: GpuSnapshot): PlanGpu[] {
+  return s.gpus.map((g) => ({ uuid: g.uuid, index: g.index, name: g.name, vendor: g.vendor, totalMiB: g.memoryTotalMiB, freeMiB: g.memoryFreeMiB }));
+}
+
+const first = (t: Task) => t.issues.find((i) => i.severity === 'error');
+
+export interface BoardDeps {
+  tasks: TaskService;
+  gpus: GpuMonitor;
+  runs: RunSupervisor;
+}
+
+export function createBoard(ctx: CoreContext, deps: BoardDeps) {
+  const repo = createBoardRepo(ctx.db);
+
+  function state(): BoardState {
+    const stored = new Map(repo.lanes().map((l) => [l.id, l.paused]));
+    const ids: LaneId[] = ['auto', ...deps.gpus.snapshot().gpus.map((g) => `gpu:${g.uuid}` as LaneId)];
+    // A lane whose GPU is gone (unplugged, other machine) stays visible while it still holds items.
+    const items = repo.active();
+    for (const it of items) if (!ids.includes(it.lane)) ids.push(it.lane);
+    const lanes: Lane[] = ids.map((id) => ({ id, paused: stored.get(id) ?? false }));
+    return { lanes, queue: items };
+  }
+
+  const changed = () => {
+    const s = state();
+    ctx.bus.emit('board.changed', s);
+    return s;
+  };
+
+  function mustItem(id: string): QueueItem {
+    const it = repo.get(id);
+    if (!it) throw new RpcError('not_found', `No queue item ${id}.`);
+    return it;
+  }
+
+  /** Puts an item at `position` among the lane's queued items (end when omitted) and renumbers the lane. */
+  function placeAt(item: QueueItem, lane: LaneId, position: number | undefined) {
+    const ids = repo.queuedIn(lane).map((q) => q.id).filter((id) => id !== item.id);
+    ids.splice(Math.min(position ?? ids.length, ids.length), 0, item.id);
+    repo.reorder(lane, ids);
+  }
+
+  function checkLane(lane: LaneId, gpuUuids: string[], gpuCount: number) {
+    const snap = deps.gpus.snapshot();
+    const present = new Set(snap.gpus.map((g) => g.uuid));
+    const home = laneGpu(lane);
+    for (const u of [...(home ? [home] : []), ...gpuUuids]) {
+      if (!present.has(u)) throw new RpcError('bad_request', `GPU ${u} is not on this machine; pick one of its cards.`);
+    }
+    if (gpuCount > snap.gpus.length) throw new RpcError('bad_request', `The run needs ${gpuCount} GPUs; this machine has ${snap.gpus.length}.`);
+  }
+
+  function refuseUnrunnable(task: Task, gpuCount: number) {
+    const err = first(task);
+    if (!task.ok) {
+      const n = task.issues.filter((i) => i.severity === 'error').length;
+      throw new RpcError('bad_request', `"${task.name}" has ${n} error${n > 1 ? 's' : ''}${err ? `: ${err.message}` : ''} Fix ${n > 1 ? 'them' : 'it'} before queueing.`);
+    }
+    if (task.kind === 'infer') throw new RpcError('bad_request', `"${task.name}" is an inference config (no do_train): open it in Chat instead of the board.`);
+    if (task.kind === 'export') throw new RpcError('bad_request', `"${task.name}" is an export config; the board runs training and evaluation.`);
+    const e = deps.tasks.estimateFor(task.id, gpuCount);
+    const biggest = Math.max(0, ...deps.gpus.snapshot().gpus.map((g) => g.memoryTotalMiB ?? 0));
+    if (e && biggest > 0 && e.lowMiB > biggest) {
+      throw new RpcError(
+        'bad_request',
+        `"${task.name}" needs at least ${Math.round(e.lowMiB / 1024)} GiB per GPU; the largest card here has ${Math.round(biggest / 1024)} GiB. Use LoRA or QLoRA (quantization_bit: 4), or DeepSpeed ZeRO-3 over several GPUs.`,
+      );
+    }
+  }
+
+  return {
+    repo,
+    state,
+    changed,
+    enqueue(p: { taskId: string; lane: LaneId; gpuCount?: number; gpuUuids?: string[]; position?: number }): QueueItem {
+      const task = deps.tasks.mustGet(p.taskId);
+      const home = laneGpu(p.lane);
+      const extra = [...new Set((p.gpuUuids ?? []).filter((u) => u !== home))];
+      const gpuCount = Math.max(p.gpuCount ?? 1, extra.length + (home ? 1 : 0), 1);
+      checkLane(p.lane, extra, gpuCount);
+      refuseUnrunnable(task, gpuCount);
+      const item: QueueItem = {
+        id: newId('q'),
+        taskId: task.id,
+        lane: p.lane,
+        gpuCount,
+        gpuUuids: extra,
+        position: 0,
+        state: 'queued',
+        note: null,
+        runId: null,
+        createdAt: Date.now(),
+        attempts: 0,
+        needMiB: null,
+      };
+      repo.transaction(() => {
+        repo.insert(item);
+        placeAt(item, p.lane, p.position);
+      })();
+      changed();
+      return repo.get(item.id)!;
+    },
+    move(itemId: string, lane: LaneId, position: number): BoardState {
+      const it = mustItem(itemId);
+      if (it.state !== 'queued') throw new RpcError('conflict', 'Only waiting items can move; this one has started.');
+      checkLane(lane, it.gpuUuids.filter((u) => u !== laneGpu(lane)), it.gpuCount);
+      repo.transaction(() => placeAt(it, lane, position))();
+      return changed();
+    },
+    async cancel(itemId: string): Promise<BoardState> {
+      const it = mustItem(itemId);
+      if (it.state === 'running' && it.runId) {
+        // Cancelling a started item stops its run (gracefully); the item leaves the board.
+        await deps.runs.stop(it.runId).catch((e: unknown) => {
+          throw new RpcError('conflict', `Could not stop the run: ${e instanceof Error ? e.message : String(e)}`);
+        });
+      }
+      repo.setState(it.id, 'cancelled', it.runId, it.note, it.needMiB ?? null);
+      return changed();
+    },
+    runNext(itemId: string): BoardState {
+      const it = mustItem(itemId);
+      if (it.state !== 'queued') throw new RpcError('conflict', 'This item has already started.');
+      repo.transaction(() => placeAt(it, it.lane, 0))();
+      return changed();
+    },
+    /** Queues the task of a finished/failed run again, at the front of the lane it ran from. */
+    retry(runId: string): BoardState {
+      const run = deps.runs.get(runId);
+      const prev = repo.byRun(runId);
+      const taskId = prev?.taskId ?? run?.taskId;
+      if (!taskId) throw new RpcError('not_found', `Run ${runId} did not come from a task on the board.`);
+      if (run && ['starting', 'running', 'stopping'].includes(run.status)) throw new RpcError('conflict', 'The run is still active.');
+      const task = deps.tasks.mustGet(taskId);
+      const lane: LaneId = prev?.lane ?? 'auto';
+      refuseUnrunnable(task, prev?.gpuCount ?? 1);
+      const item: QueueItem = {
+        id: newId('q'),
+        taskId,
+        lane,
+        gpuCount: prev?.gpuCount ?? 1,
+        gpuUuids: prev?.gpuUuids ?? [],
+        position: 0,
+        state: 'queued',
+        note: null,
+        runId: null,
+        createdAt: Date.now(),
+        attempts: 0,
+        needMiB: null,
+      };
+      repo.transaction(() => {
+        repo.insert(item);
+        placeAt(item, lane, 0);
+      })();
+      return changed();
+    },
+    /** A fresh queued copy of an item at the front of its lane (after an early OOM), keeping what was learned. */
+    requeueFront(prev: QueueItem, note: string): QueueItem {
+      // It keeps its age, so across lanes it is as old as the item it replaces.
+      const item: QueueItem = { ...prev, id: newId('q'), position: 0, state: 'queued', note, runId: null };
+      repo.transaction(() => {
+        repo.insert(item);
+        placeAt(item, prev.lane, 0);
+      })();
+      return repo.get(item.id)!;
+    },
+    pauseLane(lane: LaneId, paused: boolean): BoardState {
+      repo.setPaused(lane, paused);
+      return changed();
+    },
+    /** Does this task fit this lane's GPU(s) right now: the estimate plus the margin against live free memory and promises. */
+    fit(p: { taskId: string; lane: LaneId; gpuUuids?: string[] }, running: PlanRunning[]): FitCheck {
+      const task = deps.tasks.mustGet(p.taskId);
+      const snap = deps.gpus.snapshot();
+      const margin = ctx.settings().safetyMarginMiB;
+      const home = laneGpu(p.lane);
+      const uuids = [...new Set([...(home ? [home] : []), ...(p.gpuUuids ?? [])])];
+      const est = deps.tasks.estimateFor(task.id, Math.max(1, uuids.length));
+      const need = est ? est.highMiB : null;
+      const rooms = gpuRooms(planGpus(snap), running, margin);
+      const err = first(task);
+      if (!task.ok) return { fits: false, reason: `Fix the config first: ${err?.message ?? 'it has errors'}`, neededMiB: need, freeMiB: null };
+      const targets = uuids.length ? uuids : [...rooms.keys()];
+      const checks = targets.map((u) => {
+        const room = rooms.get(u);
+        return room ? { u, room, ...roomFor(room, need, margin) } : { u, room: null, ok: false, reason: `GPU ${u} is not on this machine` };
+      });
+      const freeOf = (c: (typeof checks)[number]) => (c.room?.availMiB != null ? Math.max(0, c.room.availMiB) : null);
+      if (uuids.length === 0) {
+        // The auto lane: fits if any card has room now.
+        const ok = checks.filter((c) => c.ok);
+        const pick = ok.sort((a, b) => (freeOf(a) ?? Infinity) - (freeOf(b) ?? Infinity))[0];
+        const best = pick ?? checks[0];
+        return {
+          fits: !!pick,
+          reason: pick ? `Fits now on GPU ${pick.room!.gpu.index}: ${pick.reason}` : `No card has room now: ${best?.reason ?? 'no GPUs'}`,
+          neededMiB: need,
+          freeMiB: best ? freeOf(best) : null,
+        };
+      }
+      const bad = checks.find((c) => !c.ok);
+      const free = checks.map(freeOf).filter((v): v is number => v !== null);
+      return {
+        fits: !bad,
+        reason: bad ? bad.reason : checks.length === 1 ? checks[0]!.reason : `Fits on all ${checks.length} GPUs`,
+        neededMiB: need,
+        freeMiB: free.length ? Math.min(...free) : null,
+      };
+    },
+  };
+}
+
+export type Board = ReturnType<typeof createBoard>;

@@ -1,0 +1,4 @@
+/** English strings of the gpus feature. */
+export const gpus = {
+  'gpus.title': 'GPUs',
+};
