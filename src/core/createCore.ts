@@ -15,6 +15,7 @@ import { dataPaths } from './paths.js';
 import { createRunsDomain } from './runs/runsDomain.js';
 import { createSystemDomain } from './services/systemDomain.js';
 import { openDb } from './store/db.js';
+import { acquireEngineLock } from './store/engineLock.js';
 import { loadSettings } from './store/settingsRepo.js';
 
 export interface CoreOptions {
@@ -44,7 +45,14 @@ export function findResourcesDir(): string {
 
 export function createCore(opts: CoreOptions): Core {
   const paths = dataPaths(opts.dataDir);
-  const db = openDb(paths.dbFile);
+  const releaseLock = acquireEngineLock(join(paths.dataDir, 'engine.lock'), opts.host);
+  let db: ReturnType<typeof openDb>;
+  try {
+    db = openDb(paths.dbFile);
+  } catch (e) {
+    releaseLock();
+    throw e;
+  }
   let settings: Settings = loadSettings(db);
   const ctx: CoreContext = {
     db,
@@ -59,6 +67,8 @@ export function createCore(opts: CoreOptions): Core {
   const system = createSystemDomain(ctx, (s) => (settings = s));
   const gpus = createGpuDomain(ctx);
   const runs = createRunsDomain(ctx);
+  // GPU processes are attributed to runs by walking the process tree up to a trainer the supervisor owns.
+  gpus.monitor.setPidResolver((pid) => runs.supervisor.runIdForPid(pid));
   const tasks = createTasksDomain(ctx, { gpus: gpus.monitor, runs: runs.supervisor });
   const compare = createCompareDomain(ctx, { runs: runs.supervisor });
   const chat = createChatDomain(ctx, { runs: runs.supervisor, gpus: gpus.monitor });
@@ -92,6 +102,7 @@ export function createCore(opts: CoreOptions): Core {
     async stop() {
       for (const d of [...domains].reverse()) await d.stop?.();
       db.close();
+      releaseLock();
     },
   };
 }

@@ -48,7 +48,7 @@ fi
 if [ "$FROM_SOURCE" != 1 ] && [ -f "$ROOT/out/node/src/cli/main.js" ]; then
   "$NODE" "$ROOT/bin/trainyard.js" gpus --json >"$TMP/gpus.json" 2>"$TMP/gpus.err"; CODE=$?
 else
-  echo "(out/node not built: running the CLI from source through tsx)"
+  echo "(running the CLI from source through tsx)"
   "${RUNNER[@]}" -e "import('$ROOT/src/cli/index.ts').then(async (m) => process.exit(await m.runCli(['gpus','--json'], {out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: process.env})))" >"$TMP/gpus.json" 2>"$TMP/gpus.err"; CODE=$?
 fi
 if [ "$CODE" = 0 ]; then pass "trainyard gpus --json exits 0"; else fail "trainyard gpus --json exited $CODE: $(cat "$TMP/gpus.err")"; fi
@@ -75,6 +75,8 @@ PID_A=$!; PIDS+=("$PID_A")
 CUDA_VISIBLE_DEVICES=0 bash -c "\"$PYTHON\" \"$TMP/alloc.py\" $ALLOC_B; :" >"$TMP/b.out" 2>&1 &
 WRAP_B=$!; PIDS+=("$WRAP_B")
 for _ in $(seq 60); do grep -q READY "$TMP/a.out" && grep -q READY "$TMP/b.out" && break; sleep 0.5; done
+# The wrapper's python child must be stopped too at the end (killing bash alone would orphan it holding GPU memory).
+for c in $(cat "/proc/$WRAP_B/task/$WRAP_B/children" 2>/dev/null); do PIDS+=("$c"); done
 if grep -q READY "$TMP/a.out" && grep -q READY "$TMP/b.out"; then pass "two torch processes allocated $ALLOC_A and $ALLOC_B MiB"
 else fail "torch processes did not start: $(tail -3 "$TMP/a.out" "$TMP/b.out")"; exit 1; fi
 

@@ -58,7 +58,7 @@ export function createCalibrationSource(db: Db): { samples(): CalibrationSample[
       for (const row of stmt.all()) {
         let sig = cache.get(row.id);
         if (sig === undefined) {
-          let text: string | null = null;
+          let text: string | null;
           try {
             text = readFileSync(row.config_path, 'utf8');
           } catch {

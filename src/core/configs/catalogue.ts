@@ -31,7 +31,7 @@ export function loadCatalogue(file: string): KeyCatalogue {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`Cannot read the LLaMA-Factory key list ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`Cannot read the LLaMA-Factory key list ${file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   const c = raw as Partial<KeyCatalogue>;
   if (!c || typeof c !== 'object' || !c.keys || typeof c.keys !== 'object') {

@@ -1,5 +1,5 @@
 /** Turns import requests (paths of files or folders, or dropped contents) into candidate config files, with reasons for what is skipped. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 
 export interface Candidate {
@@ -18,7 +18,7 @@ const CONFIG_EXT = new Set(['.yaml', '.yml', '.json']);
 export const MAX_CONFIG_BYTES = 2_000_000;
 
 function configFilesIn(dir: string, depth: number, out: string[]): void {
-  let entries: import('node:fs').Dirent[];
+  let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
@@ -36,7 +36,7 @@ function configFilesIn(dir: string, depth: number, out: string[]): void {
 export function gatherPaths(paths: string[]): Gathered {
   const out: Gathered = { files: [], skipped: [] };
   for (const p of paths) {
-    let st: import('node:fs').Stats;
+    let st: Stats;
     try {
       st = statSync(p);
     } catch (e) {

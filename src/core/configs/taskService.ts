@@ -92,6 +92,11 @@ export function createTaskService(ctx: CoreContext) {
       }
       const parsed = parseConfig(c.content, c.name);
       let yaml = c.content;
+      // Valid YAML/JSON that is a list is a dataset file (data/*.json sits one level down), not a broken config.
+      if (parsed.doc && parsed.doc.contents !== null && Object.keys(parsed.data).length === 0 && parsed.issues.length > 0) {
+        skipped.push({ name: c.name, reason: 'a list, not a mapping of config keys (a dataset file?)' });
+        continue;
+      }
       if (parsed.doc && parsed.issues.length === 0) {
         const why = notAConfig(parsed.data, catalogue().keys);
         if (why) {
@@ -127,7 +132,7 @@ export function createTaskService(ctx: CoreContext) {
       ...conv.notes.map((n) => ` ${n}`),
       conv.dropped.length ? ` Dropped (no config key): ${conv.dropped.join(', ')}` : ' Nothing was dropped.',
     ].join('\n');
-    return setValues(doc.toString(), {}, catalogue());
+    return doc.toString();
   }
 
   const emitChanged = () => ctx.bus.emit('tasks.changed', { tasks: list() });
@@ -169,15 +174,14 @@ export function createTaskService(ctx: CoreContext) {
     },
     loadExamples(): Task[] {
       const dir = join(ctx.resourcesDir, 'examples');
-      let names: string[] = [];
+      let names: string[];
       try {
         names = readdirSync(dir).filter((n) => /\.ya?ml$/i.test(n)).sort();
       } catch {
         throw new RpcError('not_found', `No examples folder at ${dir}.`);
       }
-      const skipped: { name: string; reason: string }[] = [];
       const g = gatherPaths(names.map((n) => join(dir, n)));
-      return importCandidates(g.files, skipped.concat(g.skipped));
+      return importCandidates(g.files, [...g.skipped]);
     },
     update(id: string, patch: { name?: string; yaml?: string }): Task {
       const row = mustGet(id);

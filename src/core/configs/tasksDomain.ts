@@ -1,5 +1,6 @@
 /** Tasks and board domain: the contract's tasks.* and board.* handlers over the task service, the board and the scheduler loop. */
 import type { taskMethods, taskTopics } from '../../shared/contract/tasks.js';
+import type { LaneId } from '../../shared/types/task.js';
 import type { CoreContext } from '../context.js';
 import type { Domain } from '../domain.js';
 import type { GpuMonitor } from '../gpu/gpuDomain.js';
@@ -34,11 +35,11 @@ export function createTasksDomain(ctx: CoreContext, deps: { gpus: GpuMonitor; ru
       'tasks.loadExamples': () => tasks.loadExamples(),
       'board.get': () => board.state(),
       'board.enqueue': (p) => board.enqueue(p as Parameters<typeof board.enqueue>[0]),
-      'board.move': ({ itemId, lane, position }) => board.move(itemId, lane as never, position),
+      'board.move': ({ itemId, lane, position }) => board.move(itemId, lane as LaneId, position),
       'board.cancel': ({ itemId }) => board.cancel(itemId),
       'board.runNext': ({ itemId }) => board.runNext(itemId),
       'board.retry': ({ runId }) => board.retry(runId),
-      'board.pauseLane': ({ lane, paused }) => board.pauseLane(lane as never, paused),
+      'board.pauseLane': ({ lane, paused }) => board.pauseLane(lane as LaneId, paused),
       'board.fit': (p) => board.fit(p as Parameters<typeof board.fit>[0], running()),
     },
     subscriptions: {

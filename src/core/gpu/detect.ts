@@ -33,13 +33,13 @@ export function findRocmSmi(env: NodeJS.ProcessEnv): string | null {
 const firstLine = (s: string) => s.trim().split(/\r?\n/)[0]?.slice(0, 200) ?? '';
 
 /** Reads nvidia-smi's failure text (it prints errors on stdout) into a notice with a hint a person can act on. */
-export function classifyNvidiaFailure(tool: string, r: ToolResult): GpuNotice {
+export function classifyNvidiaFailure(tool: string, r: ToolResult, timeoutMs = DEFAULT_TOOL_TIMEOUT_MS): GpuNotice {
   const text = `${r.stdout}\n${r.stderr}`;
   if (r.timedOut)
     return {
       kind: 'timeout',
       tool,
-      message: `nvidia-smi did not answer within ${DEFAULT_TOOL_TIMEOUT_MS / 1000} s and was stopped.`,
+      message: `nvidia-smi did not answer within ${timeoutMs / 1000} s and was stopped.`,
       hint: 'The driver may be hung (a GPU fell off the bus or a process is stuck in it). Look for "Xid" lines in `sudo dmesg`; a reboot usually clears it.',
     };
   if (r.spawnError)
@@ -91,7 +91,7 @@ export async function detectNvidia(tool: string, env: NodeJS.ProcessEnv, timeout
     const { gpus } = parseQueryGpuCsv(r.stdout);
     if (gpus.length > 0) return { ok: true, source: 'nvidia-smi', tool, gpus };
   }
-  return { ok: false, notice: classifyNvidiaFailure(tool, r) };
+  return { ok: false, notice: classifyNvidiaFailure(tool, r, timeoutMs) };
 }
 
 export async function detectRocm(tool: string, env: NodeJS.ProcessEnv, timeoutMs = DEFAULT_TOOL_TIMEOUT_MS): Promise<Detection> {

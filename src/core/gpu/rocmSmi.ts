@@ -42,7 +42,7 @@ export function parseRocmSmiJson(text: string): ParsedRocm {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new Error(`rocm-smi did not print JSON: ${(e as Error).message}`);
+    throw new Error(`rocm-smi did not print JSON: ${(e as Error).message}`, { cause: e });
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('rocm-smi JSON is not an object of cards.');
   const entries = Object.entries(doc as Record<string, Card>);

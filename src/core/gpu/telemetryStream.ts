@@ -26,7 +26,8 @@ export class TelemetryStream {
     private readonly handlers: StreamHandlers,
   ) {
     this.parser = new StreamParser((tick) => {
-      this.ticks++;
+      // Only ticks with GPUs count as "healthy" (the monitor backs off a stream that dies young or talks garbage).
+      if (tick.gpus.length > 0) this.ticks++;
       this.handlers.onTick(tick);
     }, expectedCount);
   }

@@ -92,14 +92,19 @@ export class MetricsFollower {
 
   private pollSafe(): void {
     try {
-      this.poll();
+      // One read per turn of the event loop: catching up a huge backlog must not freeze the engine for seconds.
+      this.poll(1);
+      if (this.behind && this.timer) setImmediate(() => this.timer && this.pollSafe());
     } catch (e) {
       this.warnings.add(`Metrics tail failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
-  /** Reads everything new (complete lines) and commits it; returns the number of new points. Synchronous. */
-  poll(): number {
+  /** True when the last poll stopped at its read limit with more bytes waiting. */
+  behind = false;
+
+  /** Reads what is new (complete lines, at most `maxReads` reads) and commits it; returns the number of new points. */
+  poll(maxReads = Number.POSITIVE_INFINITY): number {
     if (this.format === 'console' && this.trainerLogExists()) {
       // trainer_log.jsonl is the authority; console dicts were only a stand-in until it appeared.
       this.o.repo.reset(this.o.runId);
@@ -126,13 +131,16 @@ export class MetricsFollower {
         this.offset = 0;
       }
       const max = this.o.maxReadBytes ?? 4 * 1024 * 1024;
-      while (this.offset < size) {
+      let reads = 0;
+      let waiting = false;
+      while (this.offset < size && reads++ < maxReads) {
         const len = Math.min(max, size - this.offset);
         const buf = Buffer.allocUnsafe(len);
         const n = readSync(fd, buf, 0, len, this.offset);
         if (n <= 0) break;
         const { consumed, parsed } = this.parser.feed(buf.subarray(0, n));
         if (consumed === 0) {
+          waiting = n < max;
           if (n === max) this.warnings.add(`A line longer than ${max} bytes in ${file} was skipped.`);
           if (n === max) this.offset += n;
           break;
@@ -140,6 +148,8 @@ export class MetricsFollower {
         for (const w of parsed.warnings) this.warnings.add(w);
         total += this.commit(parsed.records, parsed.bars, consumed);
       }
+      // A partial last line is not "behind": it waits for its newline (and the next fs event or tick).
+      this.behind = !waiting && this.offset < size;
     } finally {
       closeSync(fd);
     }

@@ -126,7 +126,7 @@ export interface HolderEvents {
   onClose(): void;
 }
 
-export function connectHolder(socketPath: string, events: HolderEvents, timeoutMs = 3000): Promise<HolderConnection> {
+export function connectHolder(socketPath: string, events: HolderEvents, timeoutMs = 10_000): Promise<HolderConnection> {
   return new Promise((resolvePromise, reject) => {
     const sock = net.connect(socketPath);
     const decoder = new FrameDecoder();

@@ -53,6 +53,7 @@ export class Supervisor implements RunSupervisor {
   private live = new Map<string, Live>();
   private listeners = new Set<(run: Run) => void>();
   private launchChain: Promise<unknown> = Promise.resolve();
+  private retries = new Set<NodeJS.Timeout>();
   private procCache: { at: number; procs: ReturnType<typeof listProcs> } | null = null;
 
   constructor(
@@ -208,7 +209,13 @@ export class Supervisor implements RunSupervisor {
     const exit = readExitInfo(run.runDir);
     if (exit) return this.finish(run.id, exit);
     if (info && holderProcessMatches(info, run.runDir)) {
-      // Alive but unreachable: keep it active and retry on the next engine start rather than call it lost.
+      // Alive but did not answer in time (a loaded machine): keep it active and try again shortly, never call it lost.
+      const t = setTimeout(() => {
+        this.retries.delete(t);
+        const latest = this.repo.get(run.id);
+        if (latest && isActive(latest) && !this.live.has(run.id)) void this.adopt(latest);
+      }, 1000);
+      this.retries.add(t);
       return;
     }
     const failure: FailureReason = {
@@ -429,6 +436,8 @@ export class Supervisor implements RunSupervisor {
 
   /** Engine shutdown: let go of holders and followers; the trainers keep running. */
   shutdown(): void {
+    for (const t of this.retries) clearTimeout(t);
+    this.retries.clear();
     for (const id of [...this.live.keys()]) this.dropLive(id);
     this.hub.closeAll();
   }

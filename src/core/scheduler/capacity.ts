@@ -27,18 +27,21 @@ export interface GpuRoom {
   /** Memory promised to runs that started but have not allocated it yet. */
   promisedMiB: number;
   runs: number;
+  /** What our own runs' processes hold on it now (so "used by other programs" leaves them out). */
+  ownUsedMiB: number;
   /** A run of unknown size, or any run on a CPU device, holds the device alone. */
   exclusive: boolean;
 }
 
 export function gpuRooms(gpus: PlanGpu[], running: PlanRunning[], marginMiB: number): Map<string, GpuRoom> {
   const rooms = new Map<string, GpuRoom>();
-  for (const g of gpus) rooms.set(g.uuid, { gpu: g, availMiB: g.freeMiB === null ? null : g.freeMiB - marginMiB, promisedMiB: 0, runs: 0, exclusive: false });
+  for (const g of gpus) rooms.set(g.uuid, { gpu: g, availMiB: g.freeMiB === null ? null : g.freeMiB - marginMiB, promisedMiB: 0, runs: 0, ownUsedMiB: 0, exclusive: false });
   for (const r of running) {
     for (const u of r.gpuUuids) {
       const room = rooms.get(u);
       if (!room) continue;
       room.runs++;
+      room.ownUsedMiB += r.usedMiB[u] ?? 0;
       if (r.needMiB === null || room.gpu.vendor === 'cpu') room.exclusive = true;
       else {
         // A run that has not reached its estimate yet will still take the rest: it is promised, not free.
@@ -73,14 +76,13 @@ export function roomFor(room: GpuRoom, need: number | null, marginMiB: number): 
   if (room.availMiB === null) {
     return room.runs === 0 ? { ok: true, reason: `${label} does not report memory; it has no runs` } : { ok: false, reason: `${label} does not report memory and is busy` };
   }
-  if (need <= room.availMiB) return { ok: true, reason: `needs ${gib(need)}, ${gib(room.availMiB)} free on ${label} after the margin` };
-  const others = g.totalMiB !== null && g.freeMiB !== null ? g.totalMiB - g.freeMiB : null;
-  return {
-    ok: false,
-    reason:
-      `needs ${gib(need)} + ${gib(marginMiB)} margin, ${gib(Math.max(0, g.freeMiB ?? 0))} free on ${label}` +
-      (others !== null ? ` (${gib(others)} in use` + (room.promisedMiB > 0 ? `, ${gib(room.promisedMiB)} promised to starting runs)` : ')') : ''),
-  };
+  if (need <= room.availMiB) return { ok: true, reason: `needs ${gib(need)}, ${gib(room.availMiB)} left on ${label} after the ${gib(marginMiB)} margin` };
+  // Memory in use that is not ours: the card's used memory minus what our runs already allocated.
+  const inUse = g.totalMiB !== null && g.freeMiB !== null ? g.totalMiB - g.freeMiB - room.ownUsedMiB : 0;
+  const why = [inUse >= 512 ? `${gib(inUse)} used by other programs` : '', room.promisedMiB > 0 ? `${gib(room.promisedMiB)} promised to starting runs` : '']
+    .filter(Boolean)
+    .join(', ');
+  return { ok: false, reason: `needs ${gib(need)}, ${gib(Math.max(0, room.availMiB))} left on ${label} after the ${gib(marginMiB)} margin${why ? ` (${why})` : ''}` };
 }
 
 /** The device could hold it when nothing else runs (otherwise waiting is pointless). */

@@ -38,7 +38,8 @@ export function createScheduler(ctx: CoreContext, deps: SchedulerDeps) {
   const launchErrors = new Map<string, { until: number; message: string }>();
   const offs: (() => void)[] = [];
   let timer: NodeJS.Timeout | null = null;
-  let running = false;
+  /** The pass in progress: a tick during it asks for one more pass and waits for the same promise. */
+  let current: Promise<void> | null = null;
   let again = false;
   let stopped = true;
 
@@ -102,13 +103,19 @@ export function createScheduler(ctx: CoreContext, deps: SchedulerDeps) {
     }
   }
 
-  async function tick(): Promise<void> {
-    if (stopped) return;
-    if (running) {
+  function tick(): Promise<void> {
+    if (stopped) return Promise.resolve();
+    if (current) {
       again = true;
-      return;
+      return current;
     }
-    running = true;
+    current = passes().finally(() => {
+      current = null;
+    });
+    return current;
+  }
+
+  async function passes(): Promise<void> {
     try {
       do {
         again = false;
@@ -133,8 +140,6 @@ export function createScheduler(ctx: CoreContext, deps: SchedulerDeps) {
       } while (again && !stopped);
     } catch (e) {
       console.error('[scheduler] planning failed:', e);
-    } finally {
-      running = false;
     }
   }
 

@@ -42,7 +42,13 @@ export interface GpuProcess {
  */
 export type GpuNoticeKind =
   | 'detecting'
-  | 'not-installed' | 'driver-mismatch' | 'no-driver' | 'timeout' | 'garbage' | 'failed' | 'no-devices';
+  | 'not-installed'
+  | 'driver-mismatch'
+  | 'no-driver'
+  | 'timeout'
+  | 'garbage'
+  | 'failed'
+  | 'no-devices';
 
 export interface GpuNotice {
   kind: GpuNoticeKind;

@@ -55,9 +55,16 @@ function stateFile(state: object): string {
   return file;
 }
 
+/** In its own process group, so the cleanup also ends what it started (a shell's children would be orphaned). */
 function bg(cmd: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const c = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: 'ignore' });
-  cleanups.push(() => c.kill('SIGKILL'));
+  const c = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: 'ignore', detached: true });
+  cleanups.push(() => {
+    try {
+      process.kill(-c.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  });
   return c;
 }
 

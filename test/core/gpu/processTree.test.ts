@@ -12,7 +12,8 @@ describe('processTree', () => {
 
   it('walks a real chain: grandchild → child → this process', async () => {
     // sh starts sleep as its child; sleep's ancestors must include sh and then us.
-    const sh = spawn('/bin/sh', ['-c', 'sleep 30 & wait'], { stdio: 'ignore' });
+    // Own process group: the cleanup kills sh AND its sleep (killing sh alone would orphan the sleep).
+    const sh = spawn('/bin/sh', ['-c', 'sleep 30 & wait'], { stdio: 'ignore', detached: true });
     try {
       let sleepPid: number | null = null;
       for (let i = 0; i < 100 && sleepPid === null; i++) {
@@ -31,7 +32,7 @@ describe('processTree', () => {
       expect(commandName(sleepPid!)).toBe('sleep');
       expect(commandName(sh.pid!)).toBe('sh');
     } finally {
-      sh.kill('SIGKILL');
+      process.kill(-sh.pid!, 'SIGKILL');
     }
   });
 

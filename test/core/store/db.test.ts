@@ -62,3 +62,21 @@ describe('settings', () => {
     db.close();
   });
 });
+
+describe('engine lock', () => {
+  it('refuses a second engine on the same folder and takes over a dead one', async () => {
+    const { acquireEngineLock } = await import('../../../src/core/store/engineLock.js');
+    const { writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'trainyard-lock-'));
+    const lock = join(dir, 'engine.lock');
+    const release = acquireEngineLock(lock, 'serve');
+    // Same pid is "us", so simulate another live owner with our parent's pid.
+    writeFileSync(lock, JSON.stringify({ pid: process.ppid, what: 'electron' }));
+    expect(() => acquireEngineLock(lock, 'serve')).toThrow(/Another Trainyard engine \(electron, pid/);
+    // A crashed engine leaves a lock with a dead pid: taken over.
+    writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 12345, what: 'serve' }));
+    const again = acquireEngineLock(lock, 'serve');
+    again();
+    release();
+  });
+});

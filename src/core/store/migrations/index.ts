@@ -4,5 +4,7 @@ import { m001 } from './001_core.js';
 import { m002 } from './002_gpu.js';
 import { m003 } from './003_metrics.js';
 import { m005 } from './005_board.js';
+import { m006 } from './006_chat.js';
+import { m007 } from './007_compare.js';
 
-export const migrations: Migration[] = [m001, m002, m003, m005];
+export const migrations: Migration[] = [m001, m002, m003, m005, m006, m007];

@@ -1,12 +1,13 @@
-/** The runs view (first version: header and empty state; the runs issue fills it). */
-import { useT } from '../../i18n/index.js';
+/** The Runs view: the run list at #/runs, one run's page at #/runs/<id>; keeps the runs store in sync while shown. */
+import { useEffect } from 'react';
+import { startRunsSync } from '../../stores/runs.js';
+import { useUi } from '../../stores/ui.js';
+import { RunList } from './RunList.js';
+import { RunPage } from './RunPage.js';
+import './runs.css';
 
 export function RunsView(): React.JSX.Element {
-  const t = useT();
-  return (
-    <div data-testid="runs-view">
-      <h1 className="page-title">{t('runs.title')}</h1>
-      <div className="empty">{t('runs.none')}</div>
-    </div>
-  );
+  const param = useUi((s) => s.route.param);
+  useEffect(() => startRunsSync(), []);
+  return <div className="runs-view" data-testid="runs-view">{param ? <RunPage key={param} runId={param} /> : <RunList />}</div>;
 }

@@ -1,0 +1,104 @@
+/** One task in the library: name, source, model, method, key hyperparameters, VRAM range, issues; draggable onto lanes. */
+import { useState } from 'react';
+import type { Task } from '../../../shared/types/task.js';
+import { useT } from '../../i18n/index.js';
+import { canEnqueue, gibRange } from './boardLogic.js';
+import { InlineValueEdit } from './InlineValueEdit.js';
+import { TaskIssues } from './TaskIssues.js';
+import { TaskMenu } from './TaskMenu.js';
+import { modelLabel, summarize } from './taskSummary.js';
+import { endDrag, startDrag } from './useLaneDrop.js';
+
+export function TaskCard({ task }: { task: Task }): React.JSX.Element {
+  const t = useT();
+  const [editing, setEditing] = useState(false);
+  const s = summarize(task.yaml);
+  const runnable = canEnqueue(task);
+  const e = task.estimate;
+  const estTitle = e
+    ? [
+        ...e.breakdown.map((b) => `${b.label}: ${(b.mib / 1024).toFixed(1)} GiB`),
+        ...(e.params ? [t('board.task.params', { n: (e.params / 1e9).toFixed(2) })] : []),
+        ...e.notes,
+      ].join('\n')
+    : undefined;
+  const blockedWhy = !task.ok ? t('board.task.blocked') : task.kind === 'infer' ? t('board.task.inferOnly') : task.kind === 'export' ? t('board.task.exportOnly') : null;
+
+  return (
+    <li
+      className={`task-card${runnable ? '' : ' blocked'}`}
+      data-testid="task-card"
+      data-task={task.name}
+      data-ok={runnable ? 'true' : 'false'}
+      draggable={runnable}
+      aria-disabled={!runnable}
+      onDragStart={(ev) => (runnable ? startDrag(ev, { kind: 'task', taskId: task.id }) : ev.preventDefault())}
+      onDragEnd={endDrag}
+    >
+      <div className="task-head">
+        {runnable && (
+          <span className="drag-grip" aria-hidden="true" title={t('board.task.dragHint')}>
+            ⋮⋮
+          </span>
+        )}
+        <span className="task-name" title={task.name}>
+          {task.name}
+        </span>
+        {task.kind && task.kind !== 'train' && <span className="badge">{t(`board.kind.${task.kind}`)}</span>}
+        <TaskMenu task={task} onEdit={() => setEditing(true)} />
+      </div>
+      {task.sourcePath && (
+        <div className="task-source muted mono small" title={task.sourcePath}>
+          {task.sourcePath.split(/[\\/]/).pop()}
+        </div>
+      )}
+      <div className="task-meta small">
+        {s.model && (
+          <span title={s.model}>
+            <span className="muted">{t('board.task.model')}</span> {modelLabel(s.model)}
+          </span>
+        )}
+        {(s.stage || s.finetuningType) && <span className="badge">{[s.stage, s.finetuningType].filter(Boolean).join(' · ')}</span>}
+        {s.dataset && (
+          <span title={s.dataset}>
+            <span className="muted">{t('board.task.dataset')}</span> {s.dataset}
+          </span>
+        )}
+      </div>
+      {s.params.length > 0 && (
+        <div className="task-params mono small">
+          {s.params.map(([k, v]) => (
+            <span key={k}>
+              {k}={v}
+            </span>
+          ))}
+        </div>
+      )}
+      <div className="task-estimate small" title={estTitle} data-testid="task-estimate">
+        <span className="muted">{t('board.task.vram')}</span>{' '}
+        {e ? (
+          <>
+            <b>{gibRange(e.lowMiB, e.highMiB)}</b>
+            {e.gpuCount && e.gpuCount > 1 ? ` ${t('board.task.perGpu')}` : ''}
+            <span className="muted">
+              {' '}
+              ·{' '}
+              {e.calibration
+                ? t('board.task.calibrated', { runs: e.calibration.runs, ratio: e.calibration.meanRatio.toFixed(2) })
+                : t('board.task.uncalibrated')}
+            </span>
+          </>
+        ) : (
+          <span className="muted">{t('board.task.noEstimate')}</span>
+        )}
+      </div>
+      {blockedWhy && (
+        <div className="task-blocked small" data-testid="task-blocked">
+          {blockedWhy}
+        </div>
+      )}
+      <TaskIssues issues={task.issues} />
+      {editing && <InlineValueEdit task={task} values={s.values} onDone={() => setEditing(false)} />}
+    </li>
+  );
+}

@@ -1,0 +1,91 @@
+/** The run's output folder: checkpoints, adapter, results JSON and plots, with sizes; open or copy a path. */
+import { useEffect, useState } from 'react';
+import type { RunFile } from '../../../shared/contract/runs.js';
+import type { Run } from '../../../shared/types/run.js';
+import { api, errorMessage } from '../../api/client.js';
+import { useT, type MessageKey } from '../../i18n/index.js';
+import { desktop } from '../../platform/desktopBridge.js';
+import { copyText } from './clipboard.js';
+import { formatBytes } from './format.js';
+import { isActive } from './runList.js';
+
+/** What a file in a LLaMA-Factory output dir is, so the list reads as "checkpoint / adapter / results" (LLAMAFACTORY.md §3.2). */
+export function fileKind(f: RunFile): 'checkpoint' | 'adapter' | 'results' | 'log' | 'plot' | 'other' {
+  if (f.isDir && /^checkpoint-\d+$/.test(f.name)) return 'checkpoint';
+  if (/^adapter_(model|config)\./.test(f.name)) return 'adapter';
+  if (/_results\.json$|^trainer_state\.json$/.test(f.name)) return 'results';
+  if (/\.jsonl$|\.log$/.test(f.name)) return 'log';
+  if (/\.png$/.test(f.name)) return 'plot';
+  return 'other';
+}
+
+export function FilesTab({ run }: { run: Run }): React.JSX.Element {
+  const t = useT();
+  const [files, setFiles] = useState<RunFile[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const live = isActive(run.status);
+
+  useEffect(() => {
+    let cancelled = false;
+    const load = () =>
+      api.call('runs.files', { id: run.id }).then(
+        (f) => !cancelled && (setFiles(f), setError(null)),
+        (e) => !cancelled && setError(errorMessage(e)),
+      );
+    void load();
+    // Checkpoints appear (and rotate away) while training: refresh now and then.
+    const timer = live ? setInterval(() => void load(), 5000) : null;
+    return () => {
+      cancelled = true;
+      if (timer) clearInterval(timer);
+    };
+  }, [run.id, live]);
+
+  const open = (path: string) => {
+    if (desktop) void desktop.openPath(path).catch((e: unknown) => setNote(errorMessage(e)));
+    else copyText(path).then(() => setNote(t('runs.files.pathCopied', { path })), (e) => setNote(t('runs.copyFailed', { error: errorMessage(e) })));
+  };
+
+  if (error) return <div className="empty" role="alert">{t('runs.files.error', { error })}</div>;
+  if (!files) return <p className="muted">{t('common.loading')}</p>;
+  return (
+    <section className="panel" data-testid="run-files">
+      <div className="tab-toolbar">
+        <code className="mono muted path">{run.outputDir}</code>
+      </div>
+      {note && <p className="muted" role="status">{note}</p>}
+      {files.length === 0 ? (
+        <div className="empty">{t('runs.files.none')}</div>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>{t('runs.files.name')}</th>
+              <th>{t('runs.files.kind')}</th>
+              <th>{t('runs.files.size')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {files.map((f) => {
+              const kind = fileKind(f);
+              return (
+                <tr key={f.path} data-testid="run-file" data-kind={kind}>
+                  <td className="mono">{f.name}{f.isDir ? '/' : ''}</td>
+                  <td>{kind === 'other' ? '' : <span className={`badge ${kind === 'adapter' ? 'ok' : ''}`}>{t(`runs.files.kind.${kind}` as MessageKey)}</span>}</td>
+                  <td className="mono">{formatBytes(f.size)}</td>
+                  <td>
+                    <button className="button" onClick={() => open(f.path)}>
+                      {desktop ? t('runs.files.open') : t('runs.files.copyPath')}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+/** Board state: lanes and queue from board.get / board.changed, card multi-selection, what is being dragged, and cached fit checks. */
+import { create } from 'zustand';
+import type { BoardState, FitCheck } from '../../shared/contract/tasks.js';
+import type { LaneId } from '../../shared/types/task.js';
+import { api, errorMessage } from '../api/client.js';
+import { useConnection } from './connection.js';
+import { fitKey } from '../features/board/boardLogic.js';
+
+/** What is being dragged inside the window (the DataTransfer cannot be read during dragover, only on drop). */
+export type DragPayload = { kind: 'task'; taskId: string } | { kind: 'item'; itemId: string } | null;
+
+export type FitEntry = { state: 'loading' } | { state: 'done'; at: number; fit: FitCheck } | { state: 'error'; at: number; message: string };
+
+/** Free memory moves every second; an answer older than this is asked again. */
+const FIT_TTL_MS = 3_000;
+const FIT_DEBOUNCE_MS = 120;
+
+interface BoardStore {
+  board: BoardState;
+  loaded: boolean;
+  /** GPU uuids picked with shift/ctrl-click: a drop onto one of them enqueues one run over all of them. */
+  selected: string[];
+  drag: DragPayload;
+  fits: Record<string, FitEntry>;
+  /** The card whose detail panel is open. */
+  detailUuid: string | null;
+  load(): Promise<void>;
+  setBoard(b: BoardState): void;
+  toggleSelect(uuid: string): void;
+  clearSelection(): void;
+  setDrag(d: DragPayload): void;
+  openDetail(uuid: string | null): void;
+  /** Asks board.fit (debounced, cached per task × lane × extra GPUs); the answer lands in `fits`. */
+  requestFit(taskId: string, lane: LaneId, gpuUuids?: string[]): void;
+}
+
+const timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+export const useBoard = create<BoardStore>((set, get) => ({
+  board: { lanes: [], queue: [] },
+  loaded: false,
+  selected: [],
+  drag: null,
+  fits: {},
+  detailUuid: null,
+  async load() {
+    set({ board: await api.call('board.get', {}), loaded: true });
+  },
+  setBoard: (board) => set({ board, loaded: true }),
+  toggleSelect: (uuid) => set((s) => ({ selected: s.selected.includes(uuid) ? s.selected.filter((u) => u !== uuid) : [...s.selected, uuid] })),
+  clearSelection: () => set({ selected: [] }),
+  setDrag: (drag) => set({ drag }),
+  openDetail: (detailUuid) => set({ detailUuid }),
+  requestFit(taskId, lane, gpuUuids = []) {
+    const key = fitKey(taskId, lane, gpuUuids);
+    const cur = get().fits[key];
+    if (cur && (cur.state === 'loading' || Date.now() - cur.at < FIT_TTL_MS)) return;
+    if (timers.has(key)) return;
+    timers.set(
+      key,
+      setTimeout(() => {
+        timers.delete(key);
+        set((s) => ({ fits: { ...s.fits, [key]: { state: 'loading' } } }));
+        api
+          .call('board.fit', gpuUuids.length ? { taskId, lane, gpuUuids } : { taskId, lane })
+          .then((fit) => set((s) => ({ fits: { ...s.fits, [key]: { state: 'done', at: Date.now(), fit } } })))
+          .catch((e) => set((s) => ({ fits: { ...s.fits, [key]: { state: 'error', at: Date.now(), message: errorMessage(e) } } })));
+      }, FIT_DEBOUNCE_MS),
+    );
+  },
+}));
+
+/** Loads the board and follows board.changed (call once at app start). A change also invalidates the fit cache. */
+function subscribeAll(): () => void {
+  const load = () => void useBoard.getState().load().catch(() => undefined);
+  load();
+  // board.changed only fires on a change: after a reconnect, read the board again in case one was missed.
+  const offConn = useConnection.subscribe((c, prev) => c.status === 'connected' && prev.status !== 'connected' && load());
+  const off = api.subscribe('board.changed', {}, (b) => useBoard.setState({ board: b, loaded: true, fits: {} }));
+  return () => {
+    offConn();
+    off();
+  };
+}
+
+let running: (() => void) | null = null;
+
+/** Idempotent: main.tsx and the board view may both call it; the second call gets the same stop function. */
+export function startBoardSync(): () => void {
+  if (!running) {
+    const stop = subscribeAll();
+    running = () => {
+      stop();
+      running = null;
+    };
+  }
+  return running;
+}

@@ -1,0 +1,81 @@
+/** GPU telemetry: the latest snapshot and a capped rolling history per card from the live stream (seeded from gpus.history). */
+import { create } from 'zustand';
+import type { GpuHistoryPoint, GpuSnapshot } from '../../shared/types/gpu.js';
+import { api } from '../api/client.js';
+
+/** ~5 minutes at the default 1 s sampling: enough for a sparkline, small enough to redraw every tick. */
+export const HISTORY_WINDOW_MS = 5 * 60_000;
+const HISTORY_CAP = 600;
+
+interface GpusState {
+  snapshot: GpuSnapshot | null;
+  /** uuid → recent points, oldest first. */
+  history: Record<string, GpuHistoryPoint[]>;
+  apply(s: GpuSnapshot): void;
+  seed(uuid: string, points: GpuHistoryPoint[]): void;
+}
+
+const trim = (points: GpuHistoryPoint[], now: number) => {
+  const from = now - HISTORY_WINDOW_MS;
+  const kept = points.filter((p) => p.at >= from);
+  return kept.length > HISTORY_CAP ? kept.slice(-HISTORY_CAP) : kept;
+};
+
+export const useGpus = create<GpusState>((set) => ({
+  snapshot: null,
+  history: {},
+  apply(s) {
+    set((st) => {
+      // The engine's "detecting" placeholder carries no measurement.
+      if (s.notice?.kind === 'detecting') return { snapshot: s };
+      const history = { ...st.history };
+      for (const g of s.gpus) {
+        const prev = history[g.uuid] ?? [];
+        if (prev.length && prev[prev.length - 1]!.at >= s.at) continue;
+        const point = { at: s.at, memoryUsedMiB: g.memoryUsedMiB, utilizationGpuPct: g.utilizationGpuPct, temperatureC: g.temperatureC, powerDrawW: g.powerDrawW };
+        history[g.uuid] = trim([...prev, point], s.at);
+      }
+      return { snapshot: s, history };
+    });
+  },
+  seed(uuid, points) {
+    set((st) => {
+      const live = st.history[uuid] ?? [];
+      const firstLive = live[0]?.at ?? Infinity;
+      const merged = [...points.filter((p) => p.at < firstLive), ...live];
+      return { history: { ...st.history, [uuid]: trim(merged, merged[merged.length - 1]?.at ?? Date.now()) } };
+    });
+  },
+}));
+
+const seeded = new Set<string>();
+
+/** Subscribes to the snapshot stream (once, at app start); fills each new card's sparkline from stored history. */
+function subscribeAll(): () => void {
+  return api.subscribe('gpus.snapshot', {}, (s) => {
+    useGpus.getState().apply(s);
+    for (const g of s.gpus) {
+      if (seeded.has(g.uuid)) continue;
+      seeded.add(g.uuid);
+      api
+        .call('gpus.history', { uuid: g.uuid, since: Date.now() - HISTORY_WINDOW_MS, maxPoints: 300 })
+        .then((points) => useGpus.getState().seed(g.uuid, points))
+        // No stored history yet (fresh data folder): the live stream fills the sparkline.
+        .catch(() => seeded.delete(g.uuid));
+    }
+  });
+}
+
+let running: (() => void) | null = null;
+
+/** Idempotent: main.tsx and the board view may both call it; the second call gets the same stop function. */
+export function startGpusSync(): () => void {
+  if (!running) {
+    const stop = subscribeAll();
+    running = () => {
+      stop();
+      running = null;
+    };
+  }
+  return running;
+}

@@ -1,0 +1,78 @@
+/** The task library: tasks from tasks.list kept fresh by tasks.changed, the last import result, and library actions. */
+import { create } from 'zustand';
+import type { Task } from '../../shared/types/task.js';
+import { api } from '../api/client.js';
+import { useConnection } from './connection.js';
+
+export interface ImportResult {
+  imported: string[];
+  skipped: { name: string; reason: string }[];
+  at: number;
+}
+
+interface TasksState {
+  tasks: Task[];
+  loaded: boolean;
+  lastImport: ImportResult | null;
+  load(): Promise<void>;
+  set(tasks: Task[]): void;
+  importPaths(paths: string[]): Promise<ImportResult>;
+  importFiles(files: { name: string; content: string }[], skippedHere?: { name: string; reason: string }[]): Promise<ImportResult>;
+  clearImport(): void;
+  /** Replaces one task in place (an edit's answer arrives before the tasks.changed broadcast). */
+  upsert(task: Task): void;
+}
+
+export const useTasks = create<TasksState>((set, get) => ({
+  tasks: [],
+  loaded: false,
+  lastImport: null,
+  async load() {
+    set({ tasks: await api.call('tasks.list', {}), loaded: true });
+  },
+  set: (tasks) => set({ tasks, loaded: true }),
+  async importPaths(paths) {
+    const r = await api.call('tasks.import', { paths });
+    const result = { imported: r.tasks.map((t) => t.name), skipped: r.skipped, at: Date.now() };
+    set({ lastImport: result });
+    return result;
+  },
+  async importFiles(files, skippedHere = []) {
+    const r = files.length ? await api.call('tasks.import', { files }) : { tasks: [], skipped: [] };
+    const result = { imported: r.tasks.map((t) => t.name), skipped: [...skippedHere, ...r.skipped], at: Date.now() };
+    set({ lastImport: result });
+    return result;
+  },
+  clearImport: () => set({ lastImport: null }),
+  upsert(task) {
+    const tasks = get().tasks;
+    set({ tasks: tasks.some((t) => t.id === task.id) ? tasks.map((t) => (t.id === task.id ? task : t)) : [...tasks, task] });
+  },
+}));
+
+/** Loads the library and follows tasks.changed (call once at app start). */
+function subscribeAll(): () => void {
+  const load = () => void useTasks.getState().load().catch(() => undefined);
+  load();
+  // tasks.changed only fires on a change: after a reconnect, read the list again in case one was missed.
+  const offConn = useConnection.subscribe((c, prev) => c.status === 'connected' && prev.status !== 'connected' && load());
+  const off = api.subscribe('tasks.changed', {}, ({ tasks }) => useTasks.getState().set(tasks));
+  return () => {
+    offConn();
+    off();
+  };
+}
+
+let running: (() => void) | null = null;
+
+/** Idempotent: main.tsx and the board view may both call it; the second call gets the same stop function. */
+export function startTasksSync(): () => void {
+  if (!running) {
+    const stop = subscribeAll();
+    running = () => {
+      stop();
+      running = null;
+    };
+  }
+  return running;
+}

@@ -1,0 +1,240 @@
+/** e2e of the board on a fake 4-GPU machine: cards and live samples, file drop import, drag onto cards, queueing, sweep + Auto. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { Methods, Topics } from '../../src/shared/contract/index.js';
+import { createRpcClient, type RpcClient } from '../../src/shared/rpc/client.js';
+import type { Transport } from '../../src/shared/rpc/transport.js';
+import type { QueueItem } from '../../src/shared/types/task.js';
+import { repoRoot } from '../helpers/fixtures.js';
+import { launchBrowser, screenshot, startServe, type ServeProcess } from './harness.js';
+
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+let api: RpcClient<Methods, Topics>;
+const examples = join(repoRoot, 'resources', 'examples');
+const outRoot = mkdtempSync(join(tmpdir(), 'trainyard-board-out-'));
+
+/** A WebSocket client of the engine, to read what the UI cannot show (a run's environment) and to set settings. */
+function connectApi(s: ServeProcess): Promise<RpcClient<Methods, Topics>> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws?token=${s.token}`, { headers: { Origin: s.origin } });
+    const onMsg = new Set<(m: unknown) => void>();
+    const onClose = new Set<(r: string) => void>();
+    ws.on('message', (d) => onMsg.forEach((l) => l(JSON.parse(String(d)))));
+    ws.on('close', () => onClose.forEach((l) => l('closed')));
+    ws.on('error', reject);
+    ws.on('open', () => {
+      const t: Transport = {
+        post: (m) => ws.send(JSON.stringify(m)),
+        onMessage: (l) => (onMsg.add(l), () => onMsg.delete(l)),
+        onClose: (l) => (onClose.add(l), () => onClose.delete(l)),
+        close: () => ws.close(),
+      };
+      resolve(createRpcClient<Methods, Topics>(t));
+    });
+  });
+}
+
+/** An example config made independent of where the engine stores it: absolute model/data paths, its own output folder. */
+function example(file: string, out: string): string {
+  return readFileSync(join(examples, file), 'utf8')
+    .replace(/^model_name_or_path: (.+)$/m, (_m, p: string) => `model_name_or_path: ${join(examples, p.trim())}`)
+    .replace(/^dataset_dir: (.+)$/m, (_m, p: string) => `dataset_dir: ${join(examples, p.trim())}`)
+    .replace(/^output_dir: .+$/m, `output_dir: ${join(outRoot, out)}`);
+}
+
+const card = (index: number): Locator => page.locator(`[data-testid="gpu-card"][data-index="${index}"]`);
+const taskCard = (name: string): Locator => page.getByTestId('task-card').and(page.locator(`[data-task="${name}"]`));
+
+async function itemFor(taskName: string, state?: QueueItem['state']): Promise<QueueItem | undefined> {
+  const tasks = await api.call('tasks.list', {});
+  const id = tasks.find((t) => t.name === taskName)?.id;
+  const board = await api.call('board.get', {});
+  return board.queue.find((q) => q.taskId === id && (!state || q.state === state));
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Drags with the real mouse (HTML5 drag and drop in Chromium) and checks the card's fit hint before releasing. */
+async function dragTaskOnto(name: string, target: Locator, expectFit: 'yes' | 'no' | null, shot?: string): Promise<void> {
+  await taskCard(name).hover();
+  await page.mouse.down();
+  const box = (await target.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + 40, { steps: 8 });
+  await page.mouse.move(box.x + box.width / 2, box.y + 50, { steps: 2 });
+  if (expectFit) {
+    await target.getByTestId('fit-hint').and(page.locator(`[data-fits="${expectFit}"]`)).waitFor({ timeout: 5_000 });
+    if (shot) await screenshot(page, shot);
+  }
+  await page.mouse.up();
+}
+
+beforeAll(async () => {
+  serve = await startServe({ env: { PATH: `${join(repoRoot, 'test/fixtures/bin')}:${process.env.PATH}`, FAKE_GPUS: '4' } });
+  api = await connectApi(serve);
+  await api.call('settings.update', { trainer: { kind: 'demo' } });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(serve.url);
+});
+afterAll(async () => {
+  await browser?.close();
+  api?.close();
+  await serve?.stop();
+});
+
+describe('board', () => {
+  it('shows the 4 GPUs of the test double as cards with names and memory', async () => {
+    await expect.poll(() => page.getByTestId('gpu-card').count(), { timeout: 10_000 }).toBe(4);
+    for (let i = 0; i < 4; i++) {
+      expect(await card(i).getByTestId('gpu-name').textContent()).toContain('H100');
+      expect(await card(i).getByTestId('gpu-mem-used').textContent()).toMatch(/GiB \/ 80 GiB/);
+    }
+    await page.getByTestId('lane-auto').waitFor();
+    await page.getByTestId('board-empty').waitFor();
+    await screenshot(page, 'board-empty-en');
+  });
+
+  it('updates a card from the live sample stream within 2 s', async () => {
+    const before = await card(0).getByTestId('gpu-power').textContent();
+    const t0 = Date.now();
+    // The double's power draw changes every tick (70 + tick % 5 W).
+    // Scripts run in the page are strings: this file is type-checked without the DOM library.
+    await page.waitForFunction(
+      `document.querySelector('[data-testid="gpu-card"][data-index="0"] [data-testid="gpu-power"]')?.textContent !== ${JSON.stringify(before)}`,
+      undefined,
+      { timeout: 2_000, polling: 50 },
+    );
+    expect(Date.now() - t0).toBeLessThanOrEqual(2_000);
+  });
+
+  it('opens the detail charts of a card', async () => {
+    await card(2).getByTestId('gpu-head').click();
+    await page.getByTestId('gpu-detail').waitFor();
+    await page.getByTestId('gpu-chart-powerDrawW').waitFor({ timeout: 10_000 });
+    await screenshot(page, 'board-gpu-detail');
+    await page.getByTestId('gpu-detail').getByRole('button').first().click();
+  });
+
+  it('imports two config files dropped on the window', async () => {
+    const files = [
+      { name: 'support.yaml', content: example('support-lora.yaml', 'support') },
+      { name: 'billing.yaml', content: example('billing-lora.yaml', 'billing') },
+    ];
+    // A synthetic drop of real File objects, as a file manager would deliver them.
+    await page.evaluate(`(() => {
+      const dt = new DataTransfer();
+      for (const f of ${JSON.stringify(files)}) dt.items.add(new File([f.content], f.name, { type: 'application/x-yaml' }));
+      for (const type of ['dragenter', 'dragover', 'drop']) document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    })()`);
+    await page.getByTestId('import-result').filter({ hasText: 'Imported 2' }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.getByTestId('task-card').count()).toBe(2);
+    expect(await page.getByTestId('task-card').and(page.locator('[data-ok="true"]')).count()).toBe(2);
+    await screenshot(page, 'board-imported');
+  });
+
+  it('runs two tasks at once on cards 1 and 3 with CUDA_VISIBLE_DEVICES 1 and 3', async () => {
+    // Keep exactly one demo run per card: the margin leaves room for 1.5× the estimate, so a second one waits.
+    const tasks = await api.call('tasks.list', {});
+    const fit = await api.call('board.fit', { taskId: tasks[0]!.id, lane: (await lane(1)) });
+    const snap = await api.call('gpus.list', {});
+    const need = fit.neededMiB ?? 1024;
+    await api.call('settings.update', { safetyMarginMiB: Math.max(0, Math.min(65_536, (snap.gpus[1]!.memoryFreeMiB ?? 0) - Math.round(need * 1.5))) });
+
+    await dragTaskOnto('support', card(1), 'yes', 'board-fit-yes');
+    await dragTaskOnto('billing', card(3), 'yes');
+    const a = await waitFor('support running', () => itemFor('support', 'running'));
+    const b = await waitFor('billing running', () => itemFor('billing', 'running'));
+    const [ra, rb] = await Promise.all([api.call('runs.get', { id: a.runId! }), api.call('runs.get', { id: b.runId! })]);
+    expect(ra.env.CUDA_VISIBLE_DEVICES).toBe('1');
+    expect(rb.env.CUDA_VISIBLE_DEVICES).toBe('3');
+    // Both at once: neither had finished when the other started.
+    expect(['starting', 'running']).toContain((await api.call('runs.get', { id: a.runId! })).status);
+    await card(1).getByTestId('queue-item').and(page.locator('[data-state="running"]')).waitFor();
+    await screenshot(page, 'board-two-running');
+  });
+
+  it('queues a third task on card 1 behind the first and starts it when the first finishes', async () => {
+    // The third task is a clone made through the dialog.
+    await taskCard('support').getByTestId('task-actions').click();
+    await page.getByTestId('task-clone').click();
+    await page.getByTestId('clone-name').fill('support-b');
+    await page.getByTestId('clone-edits').fill(`output_dir=${join(outRoot, 'support-b')}\nbad line`);
+    await page.getByTestId('clone-submit').click();
+    expect(await page.getByTestId('clone-error').textContent()).toContain('2');
+    await page.getByTestId('clone-edits').fill(`output_dir=${join(outRoot, 'support-b')}`);
+    await page.getByTestId('clone-submit').click();
+    await taskCard('support-b').waitFor();
+
+    await dragTaskOnto('support-b', card(1), 'no', 'board-fit-no');
+    const waiting = await waitFor('support-b queued', () => itemFor('support-b', 'queued'));
+    expect(waiting.lane).toBe(await lane(1));
+    await card(1).getByTestId('queue-item').and(page.locator('[data-task="support-b"][data-state="queued"]')).waitFor();
+    const first = await itemFor('support', 'running');
+    await waitFor('support-b started', () => itemFor('support-b', 'running'), 150_000);
+    const run1 = await api.call('runs.get', { id: first!.runId! });
+    expect(['finished', 'failed', 'stopped']).toContain(run1.status);
+    const third = await itemFor('support-b', 'running');
+    expect((await api.call('runs.get', { id: third!.runId! })).env.CUDA_VISIBLE_DEVICES).toBe('1');
+  });
+
+  it('turns a sweep of 4 into 4 tasks that the Auto lane spreads over the cards', async () => {
+    await taskCard('billing').getByTestId('task-actions').click();
+    await page.getByTestId('task-sweep').click();
+    await page.getByTestId('sweep-key').first().fill('learning_rate');
+    await page.getByTestId('sweep-values').first().fill('1e-3, 2e-3');
+    await page.getByTestId('sweep-add-axis').click();
+    await page.getByTestId('sweep-key').nth(1).fill('lora_rank');
+    await page.getByTestId('sweep-values').nth(1).fill('8, 16');
+    expect(await page.getByTestId('sweep-count').textContent()).toContain('4');
+    await page.getByTestId('sweep-submit').click();
+    await page.getByTestId('sweep-dialog').waitFor({ state: 'detached' });
+    const sweep = await waitFor('4 sweep tasks', async () => {
+      const ts = (await api.call('tasks.list', {})).filter((t) => t.sweepId);
+      return ts.length === 4 && ts;
+    });
+    for (const t of sweep) {
+      // The menu equivalent of a drag: "Add to lane…" → Auto.
+      await taskCard(t.name).getByTestId('task-add').click();
+      await taskCard(t.name).getByTestId('add-to-auto').click();
+    }
+    const seen = new Set<string>();
+    await waitFor(
+      'sweep runs on several cards',
+      async () => {
+        const board = await api.call('board.get', {});
+        for (const q of board.queue.filter((q) => sweep.some((t) => t.id === q.taskId) && q.runId)) {
+          seen.add((await api.call('runs.get', { id: q.runId! })).env.CUDA_VISIBLE_DEVICES ?? '');
+        }
+        return seen.size >= 2;
+      },
+      150_000,
+    );
+    await screenshot(page, 'board-sweep-auto');
+  });
+
+  it('reads in Chinese and in the light theme', async () => {
+    await api.call('settings.update', { language: 'zh', theme: 'light' });
+    await page.getByTestId('nav-board').filter({ hasText: '看板' }).waitFor();
+    await screenshot(page, 'board-zh-light');
+    await api.call('settings.update', { language: 'en', theme: 'dark' });
+  });
+});
+
+async function lane(index: number): Promise<`gpu:${string}`> {
+  const snap = await api.call('gpus.list', {});
+  return `gpu:${snap.gpus.find((g) => g.index === index)!.uuid}`;
+}

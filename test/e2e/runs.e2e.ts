@@ -1,0 +1,173 @@
+/** e2e of the Runs view: a queued task's run shows a live terminal and a growing loss chart, stops gracefully from the UI, and keeps its status across a reload and an engine restart. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { Methods, Topics } from '../../src/shared/contract/index.js';
+import { createRpcClient, type RpcClient } from '../../src/shared/rpc/client.js';
+import type { Transport } from '../../src/shared/rpc/transport.js';
+import type { Run } from '../../src/shared/types/run.js';
+import { repoRoot } from '../helpers/fixtures.js';
+import { launchBrowser, screenshot, startServe, type ServeProcess } from './harness.js';
+
+const examples = join(repoRoot, 'resources', 'examples');
+const outRoot = mkdtempSync(join(tmpdir(), 'trainyard-runs-out-'));
+// Slow enough to watch and stop mid-run (≈ 380 steps × 150 ms), fast enough for CI.
+const env = { PATH: `${join(repoRoot, 'test/fixtures/bin')}:${process.env.PATH}`, FAKE_GPUS: '2', DEMO_TRAINER_STEP_DELAY_MS: '150' };
+
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+let api: RpcClient<Methods, Topics>;
+let runId: string;
+
+function connectApi(s: ServeProcess): Promise<RpcClient<Methods, Topics>> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws?token=${s.token}`, { headers: { Origin: s.origin } });
+    const onMsg = new Set<(m: unknown) => void>();
+    const onClose = new Set<(r: string) => void>();
+    ws.on('message', (d) => onMsg.forEach((l) => l(JSON.parse(String(d)))));
+    ws.on('close', () => onClose.forEach((l) => l('closed')));
+    ws.on('error', reject);
+    ws.on('open', () => {
+      const t: Transport = {
+        post: (m) => ws.send(JSON.stringify(m)),
+        onMessage: (l) => (onMsg.add(l), () => onMsg.delete(l)),
+        onClose: (l) => (onClose.add(l), () => onClose.delete(l)),
+        close: () => ws.close(),
+      };
+      resolve(createRpcClient<Methods, Topics>(t));
+    });
+  });
+}
+
+/** The support example with absolute model/data paths, its own output folder, and enough epochs to stop it mid-run. */
+function config(): string {
+  return readFileSync(join(examples, 'support-lora.yaml'), 'utf8')
+    .replace(/^model_name_or_path: (.+)$/m, (_m, p: string) => `model_name_or_path: ${join(examples, p.trim())}`)
+    .replace(/^dataset_dir: (.+)$/m, (_m, p: string) => `dataset_dir: ${join(examples, p.trim())}`)
+    .replace(/^output_dir: .+$/m, `output_dir: ${join(outRoot, 'support')}`)
+    .replace(/^logging_steps: .+$/m, 'logging_steps: 2')
+    .replace(/^num_train_epochs: .+$/m, 'num_train_epochs: 20.0');
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const terminalText = () => page.locator('[data-testid="run-terminal"] .xterm-rows').innerText();
+const lossPoints = async () => Number(await page.getByTestId('chart-loss').getAttribute('data-points'));
+const statusOf = () => page.getByTestId('run-header').getByTestId('run-status').getAttribute('data-status');
+
+beforeAll(async () => {
+  serve = await startServe({ env });
+  api = await connectApi(serve);
+  await api.call('settings.update', { trainer: { kind: 'demo' } });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+});
+afterAll(async () => {
+  if (runId) await api?.call('runs.stop', { id: runId }).catch(() => undefined);
+  api?.close();
+  await browser?.close();
+  await serve?.stop();
+});
+
+describe('runs view', () => {
+  it('lists a run started from the board and opens its live page', async () => {
+    const { tasks } = await api.call('tasks.import', { files: [{ name: 'e2e-support.yaml', content: config() }] });
+    expect(tasks[0]?.ok).toBe(true);
+    await api.call('board.enqueue', { taskId: tasks[0]!.id, lane: 'auto' });
+    const run = await waitFor('the run to start', async () => (await api.call('runs.list', {})).find((r) => r.taskId === tasks[0]!.id));
+    runId = run.id;
+
+    await page.goto(serve.url);
+    await page.getByTestId('nav-runs').click();
+    const row = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
+    await row.waitFor();
+    await row.locator('[data-status="running"]').waitFor({ timeout: 60_000 });
+    await screenshot(page, 'runs-list-en');
+    await row.click();
+    await page.getByTestId('run-page').waitFor();
+    expect(page.url()).toContain(`#/runs/${runId}`);
+  });
+
+  it('shows live terminal output and a growing loss chart', async () => {
+    // The demo trainer prints LLaMA-Factory's banner lines, then tqdm bars and {'loss': …} lines.
+    await waitFor('terminal output', async () => (await terminalText()).trim().length > 0);
+    await waitFor('a loss line in the terminal', async () => /loss/.test(await terminalText()), 90_000);
+    const first = await waitFor('the first loss points', async () => {
+      const n = await lossPoints();
+      return n >= 2 ? n : null;
+    }, 90_000);
+    const later = await waitFor('more loss points', async () => {
+      const n = await lossPoints();
+      return n > first ? n : null;
+    }, 60_000);
+    expect(later).toBeGreaterThan(first);
+    // The header follows the run: a step count and a progress percentage.
+    expect(await page.getByTestId('run-stat-step').locator('dd').innerText()).toMatch(/^\d+ \/ \d+$/);
+    expect(await page.getByTestId('run-header').getByTestId('run-progress').getAttribute('data-percent')).toMatch(/^\d/);
+    await screenshot(page, 'run-page-live-en');
+  });
+
+  it('searches the whole log and shows the config the run started with', async () => {
+    await page.getByTestId('terminal-search').fill('loss');
+    await page.getByTestId('terminal-search-file').click();
+    await page.getByTestId('terminal-search-hits').locator('li').first().waitFor();
+    await page.getByTestId('run-tab-config').click();
+    expect(await page.getByTestId('run-config-yaml').innerText()).toContain('finetuning_type: lora');
+    await page.getByTestId('run-tab-live').click();
+  });
+
+  it('stops gracefully from the UI: stopped or finished, exit 0, adapter saved', async () => {
+    await page.getByTestId('run-stop').click();
+    await page.getByTestId('run-stop-yes').click();
+    await waitFor('the run to end', async () => ['stopped', 'finished'].includes((await statusOf()) ?? ''), 90_000);
+    expect(await page.getByTestId('run-exit-code').innerText()).toContain('0');
+    const run: Run = await api.call('runs.get', { id: runId });
+    expect(run.exitCode).toBe(0);
+    await page.getByTestId('run-tab-files').click();
+    await page.locator('[data-testid="run-file"][data-kind="adapter"]').first().waitFor();
+    await screenshot(page, 'run-page-stopped-en');
+    await page.getByTestId('run-tab-live').click();
+  });
+
+  it('keeps the status after a page reload, in Chinese too', async () => {
+    const before = await statusOf();
+    await page.reload();
+    await page.getByTestId('run-page').waitFor();
+    expect(await statusOf()).toBe(before);
+    await api.call('settings.update', { language: 'zh' });
+    await page.getByTestId('run-tab-live').filter({ hasText: '实时' }).waitFor();
+    await page.getByTestId('chart-loss').locator('svg').first().waitFor();
+    await screenshot(page, 'run-page-stopped-zh');
+    await page.getByTestId('run-back').click();
+    await page.getByTestId('runs-table').waitFor();
+    await screenshot(page, 'runs-list-zh');
+    await api.call('settings.update', { language: 'en' });
+  });
+
+  it('keeps the status after an engine restart on the same data folder', async () => {
+    const before = (await api.call('runs.get', { id: runId })).status;
+    api.close();
+    await serve.stop();
+    serve = await startServe({ env, dataDir: serve.dataDir });
+    api = await connectApi(serve);
+    expect((await api.call('runs.get', { id: runId })).status).toBe(before);
+    await page.goto(serve.url);
+    await page.evaluate((id) => (location.hash = `#/runs/${id}`), runId);
+    await page.getByTestId('run-page').waitFor();
+    await waitFor('the status after restart', async () => (await statusOf()) === before, 30_000);
+    // The log survives too: the terminal replays it.
+    await waitFor('the replayed log', async () => /loss/.test(await terminalText()), 30_000);
+  });
+});
