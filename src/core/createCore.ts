@@ -12,7 +12,7 @@ import type { CoreContext } from './context.js';
 import { createGpuDomain } from './gpu/gpuDomain.js';
 import { createChatDomain } from './inference/chatDomain.js';
 import { dataPaths } from './paths.js';
-import { createRunsDomain } from './runs/runsDomain.js';
+import { createRunsDomain, type RunsDomainOptions } from './runs/runsDomain.js';
 import { createSystemDomain } from './services/systemDomain.js';
 import { openDb } from './store/db.js';
 import { acquireEngineLock } from './store/engineLock.js';
@@ -23,6 +23,8 @@ export interface CoreOptions {
   host: 'electron' | 'serve';
   resourcesDir?: string;
   env?: NodeJS.ProcessEnv;
+  /** Test and embedding hooks of the runs domain (e.g. another trainer command). */
+  runs?: RunsDomainOptions;
 }
 
 export interface Core {
@@ -66,7 +68,7 @@ export function createCore(opts: CoreOptions): Core {
 
   const system = createSystemDomain(ctx, (s) => (settings = s));
   const gpus = createGpuDomain(ctx);
-  const runs = createRunsDomain(ctx);
+  const runs = createRunsDomain(ctx, opts.runs);
   // GPU processes are attributed to runs by walking the process tree up to a trainer the supervisor owns.
   gpus.monitor.setPidResolver((pid) => runs.supervisor.runIdForPid(pid));
   const tasks = createTasksDomain(ctx, { gpus: gpus.monitor, runs: runs.supervisor });

@@ -12,6 +12,14 @@ import type { QueueItem } from '../../src/shared/types/task.js';
 import { repoRoot } from '../helpers/fixtures.js';
 import { launchBrowser, screenshot, startServe, type ServeProcess } from './harness.js';
 
+/** The few browser globals the page scripts use (this file is type-checked without the DOM library). */
+interface PageGlobals {
+  document: { querySelector(s: string): { textContent: string | null } | null; body: { dispatchEvent(e: unknown): boolean } };
+  DataTransfer: new () => { items: { add(f: unknown): void } };
+  File: new (parts: string[], name: string, opts: { type: string }) => unknown;
+  DragEvent: new (type: string, init: Record<string, unknown>) => unknown;
+}
+
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
@@ -112,10 +120,9 @@ describe('board', () => {
     const before = await card(0).getByTestId('gpu-power').textContent();
     const t0 = Date.now();
     // The double's power draw changes every tick (70 + tick % 5 W).
-    // Scripts run in the page are strings: this file is type-checked without the DOM library.
     await page.waitForFunction(
-      `document.querySelector('[data-testid="gpu-card"][data-index="0"] [data-testid="gpu-power"]')?.textContent !== ${JSON.stringify(before)}`,
-      undefined,
+      (prev) => (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="gpu-card"][data-index="0"] [data-testid="gpu-power"]')?.textContent !== prev,
+      before,
       { timeout: 2_000, polling: 50 },
     );
     expect(Date.now() - t0).toBeLessThanOrEqual(2_000);
@@ -135,13 +142,14 @@ describe('board', () => {
       { name: 'billing.yaml', content: example('billing-lora.yaml', 'billing') },
     ];
     // A synthetic drop of real File objects, as a file manager would deliver them.
-    await page.evaluate(`(() => {
-      const dt = new DataTransfer();
-      for (const f of ${JSON.stringify(files)}) dt.items.add(new File([f.content], f.name, { type: 'application/x-yaml' }));
-      for (const type of ['dragenter', 'dragover', 'drop']) document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-    })()`);
+    await page.evaluate((list) => {
+      const g = globalThis as unknown as PageGlobals;
+      const dt = new g.DataTransfer();
+      for (const f of list) dt.items.add(new g.File([f.content], f.name, { type: 'application/x-yaml' }));
+      for (const type of ['dragenter', 'dragover', 'drop']) g.document.body.dispatchEvent(new g.DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, files);
     await page.getByTestId('import-result').filter({ hasText: 'Imported 2' }).waitFor({ timeout: 15_000 });
-    await expect.poll(() => page.getByTestId('task-card').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('task-card').count(), { timeout: 5_000 }).toBe(2);
     expect(await page.getByTestId('task-card').and(page.locator('[data-ok="true"]')).count()).toBe(2);
     await screenshot(page, 'board-imported');
   });

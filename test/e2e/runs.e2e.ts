@@ -163,8 +163,8 @@ describe('runs view', () => {
     serve = await startServe({ env, dataDir: serve.dataDir });
     api = await connectApi(serve);
     expect((await api.call('runs.get', { id: runId })).status).toBe(before);
-    await page.goto(serve.url);
-    await page.evaluate((id) => (location.hash = `#/runs/${id}`), runId);
+    // A browser keeps the #fragment across the token redirect: this is a deep link straight to the run.
+    await page.goto(`${serve.url}#/runs/${runId}`);
     await page.getByTestId('run-page').waitFor();
     await waitFor('the status after restart', async () => (await statusOf()) === before, 30_000);
     // The log survives too: the terminal replays it.

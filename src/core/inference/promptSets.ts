@@ -64,6 +64,7 @@ export class PromptSets {
       createdAt: Date.now(),
     };
     this.repo.savePromptRun(run);
+    const snapshot = structuredClone(run);
     const publish = () => {
       this.repo.savePromptRun(run);
       this.ctx.bus.emit('chat.promptRun', structuredClone(run));
@@ -88,6 +89,7 @@ export class PromptSets {
       publish();
       return run;
     })();
-    return { run, done };
+    // A copy: the loop below mutates `run` while the caller serialises what it got.
+    return { run: snapshot, done };
   }
 }

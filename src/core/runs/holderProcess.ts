@@ -65,7 +65,8 @@ export function spawnHolder(runDir: string, launch: LaunchFile, env: NodeJS.Proc
     detached: true,
     stdio: 'ignore',
     cwd: runDir,
-    env,
+    // Inside Electron, process.execPath is the Electron binary: make it behave as plain Node for the holder.
+    env: process.versions.electron ? { ...env, ELECTRON_RUN_AS_NODE: '1' } : env,
   });
   child.unref();
   if (child.pid === undefined) throw new Error('Could not start the run holder process.');

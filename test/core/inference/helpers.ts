@@ -38,7 +38,8 @@ export function makeRig() {
   const chat = createChatDomain(ctx, { runs: runs.supervisor, gpus: cpuMonitor() }, { pollMs: 40 });
   const deltas: ChatDelta[] = [];
   ctx.bus.on('chat.delta', (d) => deltas.push(d));
-  const call = <K extends keyof typeof chat.handlers>(m: K, p: Parameters<(typeof chat.handlers)[K]>[0]) =>
+  // async like the RPC server: a handler's synchronous throw becomes a rejection.
+  const call = async <K extends keyof typeof chat.handlers>(m: K, p: Parameters<(typeof chat.handlers)[K]>[0]) =>
     (chat.handlers[m] as (p: unknown, c: { connectionId: string }) => ReturnType<(typeof chat.handlers)[K]>)(p, { connectionId: 't' });
 
   /** A finished training run with a config copy, an output dir and a checkpoint-2 folder. */

@@ -95,7 +95,9 @@ describe('chat servers', () => {
     expect(done.status).toBe('error');
     expect(done.restartable).toBe(true);
     expect(done.error).toMatch(/stopped mid-answer/);
-    expect(done.content).toBe('You said: one two ');
+    // What arrived before the crash is kept (the last piece may die in the socket with the process).
+    expect(done.content).toMatch(/^You said: /);
+    expect('You said: one two '.startsWith(done.content)).toBe(true);
     const failed = await waitFor(() => rig.chat.pool.find(target), (s) => s?.status === 'failed');
     expect(failed!.failure!.logTail).toContain('Segmentation fault');
 

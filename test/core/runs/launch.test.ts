@@ -66,6 +66,8 @@ describe('launch', () => {
     await expect(sup.launch({ ...spec('b', 'lines: 1\n', dataDir), outputDir })).rejects.toThrow(/already writing/);
     const c = await sup.launch(spec('c', 'lines: 400\nsleep_ms: 20\n', dataDir));
     expect(c.masterPort).not.toBe(a.masterPort);
+    // Stop once the trainer is up (its SIGABRT handler installed), as a user would.
+    for (let i = 0; i < 500 && !readFileSync(join(a.runDir, 'console.log'), 'utf8').includes('step 2/'); i++) await new Promise((r) => setTimeout(r, 20));
     const stopped = await sup.stop(a.id);
     expect(stopped.status).toBe('stopping');
     await sup.stop(c.id);

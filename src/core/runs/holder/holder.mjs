@@ -86,14 +86,7 @@ if (sock && typeof sock.destroy === 'function') {
   };
 }
 
-writeJsonAtomic('holder.json', {
-  holderPid: process.pid,
-  trainerPid: term.pid,
-  socketPath,
-  runDir,
-  script: path.resolve(process.argv[1]),
-  startedAt: Date.now(),
-});
+
 
 // The holder reads the pty as fast as it produces and writes synchronously to the file: a slow or absent viewer
 // never applies back-pressure to the trainer.
@@ -173,8 +166,22 @@ try {
   /* no stale socket */
 }
 const server = net.createServer(handleClient);
-server.on('error', (e) => fs.writeSync(2, `holder socket error: ${e.message}\n`));
-server.listen(socketPath);
+// holder.json is the engine's signal to connect: write it only once the socket accepts connections. If the socket
+// cannot listen, still write it: the trainer runs and logs, and the engine sees a live holder it keeps retrying.
+const writeHolderJson = () =>
+  writeJsonAtomic('holder.json', {
+    holderPid: process.pid,
+    trainerPid: term.pid,
+    socketPath,
+    runDir,
+    script: path.resolve(process.argv[1]),
+    startedAt: Date.now(),
+  });
+server.on('error', (e) => {
+  fs.writeSync(2, `holder socket error: ${e.message}\n`);
+  if (!fs.existsSync(path.join(runDir, 'holder.json'))) writeHolderJson();
+});
+server.listen(socketPath, writeHolderJson);
 // The engine may be gone for hours; nothing here should end the holder except the trainer's exit.
 process.on('SIGHUP', () => {});
 process.on('SIGPIPE', () => {});

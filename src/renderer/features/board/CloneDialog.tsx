@@ -4,7 +4,7 @@ import type { Task } from '../../../shared/types/task.js';
 import { api } from '../../api/client.js';
 import { useT } from '../../i18n/index.js';
 import { localToast } from '../../stores/toasts.js';
-import { attempt } from './actions.js';
+import { attempt, reloadTasks } from './actions.js';
 import { parseEdits } from './boardLogic.js';
 import { Dialog } from './Dialog.js';
 
@@ -23,6 +23,7 @@ export function CloneDialog({ task, onClose }: { task: Task; onClose(): void }):
     const made = await attempt('board.err.clone', () => api.call('tasks.clone', { id: task.id, name: name.trim(), set: parsed.value }));
     setBusy(false);
     if (made) {
+      reloadTasks();
       localToast('success', t('board.clone.done', { name: made.name }));
       onClose();
     }

@@ -4,7 +4,7 @@ import type { Task } from '../../../shared/types/task.js';
 import { api } from '../../api/client.js';
 import { useT } from '../../i18n/index.js';
 import { localToast } from '../../stores/toasts.js';
-import { attempt } from './actions.js';
+import { attempt, reloadTasks } from './actions.js';
 import { gridSize, isConfigKey, parseValueList } from './boardLogic.js';
 import { Dialog } from './Dialog.js';
 import { summarize } from './taskSummary.js';
@@ -44,6 +44,7 @@ export function SweepDialog({ task, onClose }: { task: Task; onClose(): void }):
     );
     setBusy(false);
     if (made) {
+      reloadTasks();
       localToast('success', t('board.sweep.done', { n: made.length }));
       onClose();
     }

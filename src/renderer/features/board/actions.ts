@@ -1,4 +1,5 @@
 /** Board and library actions the views call: each reports a refusal from the engine as a toast the user can read. */
+import type { BoardState } from '../../../shared/contract/tasks.js';
 import type { LaneId, QueueItem } from '../../../shared/types/task.js';
 import { api, errorMessage } from '../../api/client.js';
 import { translate, type Language } from '../../i18n/index.js';
@@ -21,9 +22,22 @@ export async function attempt<T>(what: Parameters<typeof translate>[1], call: ()
 }
 
 /** Enqueues a task: onto a multi-selection when the target card is part of it, else onto the lane alone. */
-export function enqueueTask(taskId: string, lane: LaneId, opts: { gpuCount?: number; gpuUuids?: string[]; position?: number } = {}): Promise<QueueItem | null> {
-  return attempt('board.err.enqueue', () => api.call('board.enqueue', { taskId, lane, ...opts }));
+export async function enqueueTask(taskId: string, lane: LaneId, opts: { gpuCount?: number; gpuUuids?: string[]; position?: number } = {}): Promise<QueueItem | null> {
+  const item = await attempt('board.err.enqueue', () => api.call('board.enqueue', { taskId, lane, ...opts }));
+  // The answer is the item alone; read the board so it shows even before board.changed arrives.
+  if (item) void useBoard.getState().load().catch(() => undefined);
+  return item;
 }
+
+/** Board calls answer with the new board: show it at once (board.changed brings the same to other windows). */
+const withBoard = async (r: Promise<BoardState | null>) => {
+  const b = await r;
+  if (b) useBoard.getState().setBoard(b);
+  return b;
+};
+
+/** Library calls: read the list again so the change shows even before tasks.changed arrives. */
+export const reloadTasks = (): void => void useTasks.getState().load().catch(() => undefined);
 
 /** The extra GPUs a drop onto `uuid` takes: the rest of the selection when the card is selected, else none. */
 export function selectionFor(uuid: string | null): string[] {
@@ -31,17 +45,22 @@ export function selectionFor(uuid: string | null): string[] {
   return uuid !== null && sel.includes(uuid) && sel.length > 1 ? sel.filter((u) => u !== uuid) : [];
 }
 
-export const moveItem = (itemId: string, lane: LaneId, position: number) => attempt('board.err.move', () => api.call('board.move', { itemId, lane, position }));
-export const cancelItem = (itemId: string) => attempt('board.err.cancel', () => api.call('board.cancel', { itemId }));
-export const runNext = (itemId: string) => attempt('board.err.runNext', () => api.call('board.runNext', { itemId }));
-export const pauseLane = (lane: LaneId, paused: boolean) => attempt('board.err.pause', () => api.call('board.pauseLane', { lane, paused }));
-export const removeTask = (id: string) => attempt('board.err.remove', () => api.call('tasks.remove', { id }));
+export const moveItem = (itemId: string, lane: LaneId, position: number) => withBoard(attempt('board.err.move', () => api.call('board.move', { itemId, lane, position })));
+export const cancelItem = (itemId: string) => withBoard(attempt('board.err.cancel', () => api.call('board.cancel', { itemId })));
+export const runNext = (itemId: string) => withBoard(attempt('board.err.runNext', () => api.call('board.runNext', { itemId })));
+export const pauseLane = (lane: LaneId, paused: boolean) => withBoard(attempt('board.err.pause', () => api.call('board.pauseLane', { lane, paused })));
+export async function removeTask(id: string): Promise<null> {
+  await attempt('board.err.remove', () => api.call('tasks.remove', { id }));
+  reloadTasks();
+  return null;
+}
 
 /** Sends what was dropped or picked to tasks.import; the result (imported N, skipped M with reasons) shows in the library. */
 export async function importGathered(g: Gathered): Promise<ImportResult | null> {
   const tasks = useTasks.getState();
-  if (g.paths.length) return attempt('board.err.import', () => tasks.importPaths(g.paths));
-  return attempt('board.err.import', () => tasks.importFiles(g.files, g.skipped));
+  const r = await attempt('board.err.import', () => (g.paths.length ? tasks.importPaths(g.paths) : tasks.importFiles(g.files, g.skipped)));
+  reloadTasks();
+  return r;
 }
 
 /** "Try with the demo trainer": switch the trainer, then load the bundled examples. */
@@ -49,5 +68,6 @@ export async function tryDemo(): Promise<void> {
   const ok = await attempt('board.err.demo', () => useSettings.getState().update({ trainer: { kind: 'demo' } }));
   if (ok === null) return;
   const tasks = await attempt('board.err.demo', () => api.call('tasks.loadExamples', {}));
+  reloadTasks();
   if (tasks) localToast('success', translate(lang(), 'board.demo.loaded', { n: tasks.length }));
 }

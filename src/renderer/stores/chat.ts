@@ -1,0 +1,243 @@
+/** Chat state: runs to chat with, inference servers, the open conversation and its streaming messages, comparisons, prompt sets. */
+import { create } from 'zustand';
+import type { ChatDelta, ChatMessage, ChatServer, ChatTarget, Comparison, Conversation, GenParams, PromptRun, PromptSet, VoteChoice } from '../../shared/types/chat.js';
+import type { Run } from '../../shared/types/run.js';
+import { api, errorMessage } from '../api/client.js';
+
+export const sameTarget = (a: ChatTarget | null, b: ChatTarget | null) => !!a && !!b && a.runId === b.runId && (a.checkpoint ?? null) === (b.checkpoint ?? null);
+
+interface ChatState {
+  runs: Run[];
+  servers: Record<string, ChatServer>;
+  target: ChatTarget | null;
+  conversations: Conversation[];
+  conversationId: string | null;
+  /** Messages per conversation (also the hidden columns of comparisons and prompt runs' answers). */
+  messages: Record<string, ChatMessage[]>;
+  comparison: Comparison | null;
+  promptSets: PromptSet[];
+  promptRun: PromptRun | null;
+  error: string | null;
+  loadRuns(): Promise<void>;
+  openTarget(t: ChatTarget): Promise<void>;
+  closeTarget(): Promise<void>;
+  restartServer(): Promise<void>;
+  newConversation(): Promise<void>;
+  selectConversation(id: string): Promise<void>;
+  updateConversation(patch: { system?: string; params?: GenParams }): Promise<void>;
+  send(text: string): Promise<void>;
+  stop(messageId: string): Promise<void>;
+  regenerate(): Promise<void>;
+  compare(targets: ChatTarget[], prompt: string, blind: boolean): Promise<void>;
+  vote(v: VoteChoice): Promise<void>;
+  loadPromptSets(): Promise<void>;
+  importPromptSet(name: string, jsonl: string): Promise<void>;
+  runPromptSet(setId: string): Promise<void>;
+  applyDelta(d: ChatDelta): void;
+  setError(e: unknown): void;
+}
+
+const placeholder = (conversationId: string, id: string): ChatMessage => ({
+  id,
+  conversationId,
+  role: 'assistant',
+  content: '',
+  status: 'streaming',
+  error: null,
+  restartable: false,
+  finishReason: null,
+  stats: null,
+  createdAt: Date.now(),
+});
+
+export const useChat = create<ChatState>((set, get) => {
+  /** Adds messages a call returned, unless a delta already created them (events may beat the reply). */
+  const merge = (convId: string, msgs: ChatMessage[]) =>
+    set((s) => {
+      const list = [...(s.messages[convId] ?? [])];
+      for (const m of msgs) if (!list.some((x) => x.id === m.id)) list.push(m);
+      return { messages: { ...s.messages, [convId]: list } };
+    });
+  const guard = async (fn: () => Promise<void>) => {
+    try {
+      set({ error: null });
+      await fn();
+    } catch (e) {
+      set({ error: errorMessage(e) });
+    }
+  };
+
+  return {
+    runs: [],
+    servers: {},
+    target: null,
+    conversations: [],
+    conversationId: null,
+    messages: {},
+    comparison: null,
+    promptSets: [],
+    promptRun: null,
+    error: null,
+    setError: (e) => set({ error: e === null ? null : errorMessage(e) }),
+
+    loadRuns: () =>
+      guard(async () => {
+        const [runs, servers] = await Promise.all([api.call('runs.list', {}), api.call('chat.servers', {})]);
+        set({
+          runs: runs.filter((r) => r.kind === 'train' && !!r.outputDir).sort((a, b) => b.createdAt - a.createdAt),
+          servers: Object.fromEntries(servers.map((s) => [s.id, s])),
+        });
+      }),
+
+    openTarget: (t) =>
+      guard(async () => {
+        set({ target: t, conversationId: null, conversations: [] });
+        const server = await api.call('chat.serve', { runId: t.runId, checkpoint: t.checkpoint });
+        set((s) => ({ servers: { ...s.servers, [server.id]: server } }));
+        const convs = (await api.call('chat.conversations', { runId: t.runId })).filter((c) => (c.checkpoint ?? null) === (t.checkpoint ?? null));
+        set({ conversations: convs });
+        if (convs[0]) await get().selectConversation(convs[0].id);
+        else await get().newConversation();
+      }),
+
+    closeTarget: () =>
+      guard(async () => {
+        const t = get().target;
+        set({ target: null, conversationId: null, conversations: [] });
+        if (t) await api.call('chat.close', { runId: t.runId, checkpoint: t.checkpoint });
+      }),
+
+    restartServer: () =>
+      guard(async () => {
+        const t = get().target;
+        if (!t) return;
+        const server = await api.call('chat.serve', { runId: t.runId, checkpoint: t.checkpoint });
+        set((s) => ({ servers: { ...s.servers, [server.id]: server } }));
+      }),
+
+    newConversation: () =>
+      guard(async () => {
+        const t = get().target;
+        if (!t) return;
+        const current = get().conversations.find((c) => c.id === get().conversationId);
+        const c = await api.call('chat.createConversation', { runId: t.runId, checkpoint: t.checkpoint, system: current?.system, params: current?.params });
+        set((s) => ({ conversations: [c, ...s.conversations], conversationId: c.id, messages: { ...s.messages, [c.id]: [] } }));
+      }),
+
+    selectConversation: (id) =>
+      guard(async () => {
+        set({ conversationId: id });
+        const msgs = await api.call('chat.messages', { conversationId: id });
+        set((s) => ({ messages: { ...s.messages, [id]: msgs } }));
+      }),
+
+    updateConversation: (patch) =>
+      guard(async () => {
+        const id = get().conversationId;
+        if (!id) return;
+        const c = await api.call('chat.updateConversation', { id, ...patch });
+        set((s) => ({ conversations: s.conversations.map((x) => (x.id === c.id ? c : x)) }));
+      }),
+
+    send: (text) =>
+      guard(async () => {
+        const id = get().conversationId;
+        if (!id) return;
+        const { user, assistant } = await api.call('chat.send', { conversationId: id, content: text });
+        // The user's message goes before an answer whose first delta may already be here.
+        set((s) => ({ messages: { ...s.messages, [id]: [...(s.messages[id] ?? []).filter((m) => m.id !== user.id && m.id !== assistant.id), user, ...(s.messages[id] ?? []).filter((m) => m.id === assistant.id)] } }));
+        merge(id, [assistant]);
+        const title = get().conversations.find((c) => c.id === id)?.title;
+        if (title === 'New chat') set({ conversations: await api.call('chat.conversations', { runId: get().target!.runId }) });
+      }),
+
+    stop: (messageId) => guard(async () => void (await api.call('chat.stop', { messageId }))),
+
+    regenerate: () =>
+      guard(async () => {
+        const id = get().conversationId;
+        if (!id) return;
+        const list = get().messages[id] ?? [];
+        if (list.at(-1)?.role === 'assistant') set((s) => ({ messages: { ...s.messages, [id]: list.slice(0, -1) } }));
+        merge(id, [await api.call('chat.regenerate', { conversationId: id })]);
+      }),
+
+    compare: (targets, prompt, blind) =>
+      guard(async () => {
+        const c = await api.call('chat.compare', { targets, prompt, blind });
+        set({ comparison: c });
+        for (const e of c.entries) merge(e.conversationId, [placeholder(e.conversationId, e.messageId)]);
+        const servers = await api.call('chat.servers', {});
+        set({ servers: Object.fromEntries(servers.map((s) => [s.id, s])) });
+      }),
+
+    vote: (v) =>
+      guard(async () => {
+        const c = get().comparison;
+        if (c) set({ comparison: await api.call('chat.vote', { comparisonId: c.id, vote: v }) });
+      }),
+
+    loadPromptSets: () => guard(async () => set({ promptSets: await api.call('chat.promptSets', {}) })),
+    importPromptSet: (name, jsonl) =>
+      guard(async () => {
+        const s = await api.call('chat.importPromptSet', { name, jsonl });
+        set((st) => ({ promptSets: [s, ...st.promptSets.filter((x) => x.id !== s.id)] }));
+      }),
+    runPromptSet: (setId) =>
+      guard(async () => {
+        const t = get().target;
+        if (!t) throw new Error('Open a run first.');
+        set({ promptRun: await api.call('chat.runPromptSet', { setId, runId: t.runId, checkpoint: t.checkpoint }) });
+      }),
+
+    applyDelta: (d) =>
+      set((s) => {
+        const list = s.messages[d.conversationId];
+        if (!list) return {};
+        let found = false;
+        const next = list.map((m) => {
+          if (m.id !== d.messageId) return m;
+          found = true;
+          if ('text' in d) return { ...m, content: m.content + d.text };
+          return { ...m, ...d.done };
+        });
+        if (!found) {
+          const p = placeholder(d.conversationId, d.messageId);
+          next.push('text' in d ? { ...p, content: d.text } : { ...p, ...d.done });
+        }
+        return { messages: { ...s.messages, [d.conversationId]: next } };
+      }),
+  };
+});
+
+/** Live updates while the chat view is open: deltas, server status, prompt runs, finished runs. */
+export function startChatSync(): () => void {
+  const s = useChat.getState();
+  void s.loadRuns();
+  void s.loadPromptSets();
+  const offs = [
+    api.subscribe('chat.delta', {}, (d) => useChat.getState().applyDelta(d)),
+    api.subscribe('chat.server', {}, (srv) =>
+      useChat.setState((st) => {
+        // One server per target: a restart or a port retry replaces the record of the one before.
+        const servers = Object.fromEntries(Object.entries(st.servers).filter(([, x]) => !sameTarget(x, srv)));
+        if (srv.status === 'stopped') delete servers[srv.id];
+        else servers[srv.id] = srv;
+        return { servers };
+      }),
+    ),
+    api.subscribe('chat.promptRun', {}, (r) => useChat.setState((st) => (st.promptRun?.id === r.id ? { promptRun: r } : {}))),
+    api.subscribe('runs.changed', {}, (r) => {
+      if (r.kind === 'train' && !['starting', 'running', 'stopping'].includes(r.status)) void useChat.getState().loadRuns();
+    }),
+  ];
+  return () => offs.forEach((f) => f());
+}
+
+/** The newest live server of a target (a failed restart leaves the old record until it is replaced). */
+export function serverFor(servers: Record<string, ChatServer>, t: ChatTarget | null): ChatServer | null {
+  if (!t) return null;
+  return Object.values(servers)
+    .filter((s) => sameTarget(s, t))
+    .sort((a, b) => b.startedAt - a.startedAt)[0] ?? null;
+}
