@@ -4,6 +4,7 @@ import { BlockedScreen } from './components/BlockedScreen.js';
 import { ConnectionBadge } from './components/ConnectionBadge.js';
 import { Toasts } from './components/Toasts.js';
 import { BoardView } from './features/board/BoardView.js';
+import { FileDropOverlay } from './features/board/FileDropOverlay.js';
 import { ChatView } from './features/chat/ChatView.js';
 import { CompareView } from './features/compare/CompareView.js';
 import { RunsView } from './features/runs/RunsView.js';
@@ -81,6 +82,8 @@ export function App(): React.JSX.Element {
         <CurrentView view={route.view} />
       </main>
       <Toasts />
+      {/* Config files can be dropped on any view, not just the board. */}
+      <FileDropOverlay />
       <BlockedScreen />
     </div>
   );

@@ -3,15 +3,32 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connect } from './api/client.js';
 import { App } from './App.js';
-import { startRouteSync } from './stores/ui.js';
+import { startBoardSync } from './stores/board.js';
+import { startChatSync } from './stores/chat.js';
+import { startCompareSync } from './stores/compare.js';
+import { startGpusSync } from './stores/gpus.js';
+import { startRunsSync } from './stores/runs.js';
 import { startSettingsSync } from './stores/settings.js';
+import { startTasksSync } from './stores/tasks.js';
 import { startToastSync } from './stores/toasts.js';
+import { startRouteSync } from './stores/ui.js';
 import './styles/base.css';
 
 void connect();
-startRouteSync();
-startSettingsSync();
-startToastSync();
+// Every store follows its topics for the app's lifetime (subscriptions are re-sent after a reconnect).
+for (const start of [
+  startRouteSync,
+  startSettingsSync,
+  startToastSync,
+  startGpusSync,
+  startTasksSync,
+  startBoardSync,
+  startRunsSync,
+  startCompareSync,
+  startChatSync,
+]) {
+  start();
+}
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -34,7 +34,28 @@ export function curveFromTrainerState(outputDir: string, metric: CurveMetric): C
   return out;
 }
 
+/**
+ * Downsampled curves keyed by run, metric and size, valid while the run's newest point is unchanged: a finished
+ * run's curve is read once, and ticking one more run does not re-read the 20 already shown.
+ */
+const cache = new Map<string, { maxSeq: number | null; series: CurveSeries }>();
+const CACHE_MAX = 400;
+
 export function runCurve(repo: CompareRepo, run: Run, metric: CurveMetric, maxPoints: number): CurveSeries {
+  const key = `${run.id}\u0000${metric}\u0000${maxPoints}`;
+  const maxSeq = repo.maxSeq(run.id);
+  const hit = cache.get(key);
+  // Without points the curve comes from trainer_state.json, whose own reader caches by mtime: no need to keep it here.
+  if (hit && maxSeq !== null && hit.maxSeq === maxSeq) return { ...hit.series, name: run.name };
+  const series = computeCurve(repo, run, metric, maxPoints);
+  if (maxSeq !== null) {
+    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(key, { maxSeq, series });
+  }
+  return series;
+}
+
+function computeCurve(repo: CompareRepo, run: Run, metric: CurveMetric, maxPoints: number): CurveSeries {
   let points = curveFromStore(repo, run.id, metric);
   let source: CurveSeries['source'] = 'store';
   if (!points.length) {

@@ -18,7 +18,7 @@ export function parseResultsJson(text: string, file = 'results'): Record<string,
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error(`${file} is not a JSON object.`);
   const out: Record<string, number> = {};

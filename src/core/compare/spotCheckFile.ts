@@ -36,7 +36,7 @@ export function parseSpotCheckFile(text: string, fileName = 'file'): SpotCheckCa
     try {
       data = JSON.parse(body);
     } catch (e) {
-      throw new Error(`${fileName} is not valid JSON: ${(e as Error).message}`);
+      throw new Error(`${fileName} is not valid JSON: ${(e as Error).message}`, { cause: e });
     }
     cases = (data as unknown[]).map((o, i) => caseOf(o, `${fileName} item ${i + 1}`));
   } else {

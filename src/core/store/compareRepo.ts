@@ -130,6 +130,11 @@ export class CompareRepo {
     this.db.prepare('DELETE FROM compare_summaries WHERE run_id = ?').run(runId);
   }
 
+  /** Newest point of a run (an index lookup): tells a cached curve whether it is still current. */
+  maxSeq(runId: string): number | null {
+    return this.db.prepare<{ m: number | null }>('SELECT MAX(seq) AS m FROM metric_points WHERE run_id = ?').get(runId)?.m ?? null;
+  }
+
   curve(runId: string, metric: CurveMetric): CurveRow[] {
     const col = CURVE_COLUMN[metric];
     return this.db

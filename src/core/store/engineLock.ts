@@ -42,6 +42,7 @@ export function acquireEngineLock(path: string, what: string): () => void {
         throw new Error(
           `Another Trainyard engine (${owner.what ?? 'unknown'}, pid ${owner.pid}) is already using this data folder. ` +
             'Use that one, stop it, or choose another folder with --data-dir / TRAINYARD_DATA_DIR.',
+          { cause: e },
         );
       }
       rmSync(path, { force: true });

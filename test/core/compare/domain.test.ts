@@ -12,7 +12,7 @@ import type { RunSupervisor } from '../../../src/core/runs/supervisorApi.js';
 import { openDb, type Db } from '../../../src/core/store/db.js';
 import { MetricsRepo } from '../../../src/core/store/metricsRepo.js';
 import { RunsRepo, type StoredRun } from '../../../src/core/store/runsRepo.js';
-import type { SpotCheckSummary } from '../../../src/shared/types/compare.js';
+import type { CompareTable, CurveSeries, SpotCheckDetail, SpotCheckSummary } from '../../../src/shared/types/compare.js';
 import { fixture } from '../../helpers/fixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cmp-'));
@@ -99,7 +99,7 @@ const call = (d: ReturnType<typeof domain>, m: string, p: unknown) => (d.handler
 describe('compare domain', () => {
   it('builds rows from metric_points, results files, trainer_state, predict runs and energy', () => {
     const d = domain();
-    const t = call(d, 'compare.table', {}) as import('../../../src/shared/types/compare.js').CompareTable;
+    const t = call(d, 'compare.table', {}) as CompareTable;
     expect(t.rows.map((r) => r.runId)).toEqual(['c', 'b', 'a']);
     const [c, b, a] = t.rows;
     expect(a!.finalLoss).toBeCloseTo(3 - 59 / 50, 12);
@@ -128,7 +128,7 @@ describe('compare domain', () => {
 
   it('returns downsampled curves with every x axis, and trainer_state curves for runs without points', () => {
     const d = domain();
-    const [a, c] = call(d, 'compare.curves', { runIds: ['a', 'c'], metric: 'loss', maxPoints: 20 }) as import('../../../src/shared/types/compare.js').CurveSeries[];
+    const [a, c] = call(d, 'compare.curves', { runIds: ['a', 'c'], metric: 'loss', maxPoints: 20 }) as CurveSeries[];
     expect(a!.total).toBe(100);
     expect(a!.points).toHaveLength(20);
     expect(a!.points[0]).toEqual({ step: 1, epoch: 0, tokens: 100, time: 0, value: 3 });
@@ -161,13 +161,13 @@ describe('compare domain', () => {
     expect(s.total).toBe(2);
     await expect.poll(() => events.at(-1)?.status, { timeout: 10_000 }).toBe('finished');
     off();
-    const detail = call(d, 'compare.spotCheckDetail', { id: s.id }) as import('../../../src/shared/types/compare.js').SpotCheckDetail;
+    const detail = call(d, 'compare.spotCheckDetail', { id: s.id }) as SpotCheckDetail;
     expect(detail.items.map((i) => i.answer)).toEqual(['You have 30 days.', 'No idea']);
     expect(detail.items[0]).toMatchObject({ exact: false, contains: true, tokens: 3 });
     expect(detail.items[0]!.ttftMs).toBeGreaterThan(0);
     expect(detail.contains).toBe(0.5);
     expect(detail.exactMatch).toBe(0);
-    const t = call(d, 'compare.table', {}) as import('../../../src/shared/types/compare.js').CompareTable;
+    const t = call(d, 'compare.table', {}) as CompareTable;
     expect(t.rows.find((r) => r.runId === 'a')!.spotCheck!.meanTotalMs).toBeGreaterThan(0);
     expect(() => call(d, 'compare.spotCheck', { runId: 'a', content: '{"prompt": 1}', fileName: 'bad.jsonl' })).toThrow('bad.jsonl line 1: "prompt" without "expected".');
   });

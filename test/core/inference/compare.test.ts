@@ -4,7 +4,7 @@ import { cpuDevice } from '../../../src/core/gpu/cpuDevice.js';
 import { pickGpu } from '../../../src/core/inference/gpuPick.js';
 import { wireHistory } from '../../../src/core/inference/conversations.js';
 import { parsePromptJsonl } from '../../../src/core/inference/promptSets.js';
-import type { ChatMessage } from '../../../src/shared/types/chat.js';
+import type { ChatMessage, PromptRun } from '../../../src/shared/types/chat.js';
 import type { GpuInfo } from '../../../src/shared/types/gpu.js';
 import type { Run } from '../../../src/shared/types/run.js';
 import { makeRig } from './helpers.js';
@@ -67,7 +67,7 @@ describe('prompt sets', () => {
     const started = await rig.call('chat.runPromptSet', { setId: set.id, runId: a.id });
     expect(started.items.map((i) => i.status)).toEqual(['queued', 'queued', 'queued']);
     const updates: string[] = [];
-    const done = await new Promise<import('../../../src/shared/types/chat.js').PromptRun>((resolve) => {
+    const done = await new Promise<PromptRun>((resolve) => {
       const off = rig.ctx.bus.on('chat.promptRun', (r) => {
         updates.push(r.status);
         if (r.id === started.id && r.status !== 'running') {

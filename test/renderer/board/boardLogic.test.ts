@@ -113,6 +113,8 @@ describe('memory', () => {
     expect(gib(8192)).toBe('8 GiB');
     expect(gib(30_720)).toBe('30 GiB');
     expect(gib(null)).toBe('–');
+    expect(gib(3)).toBe('<0.1 GiB');
+    expect(gib(0)).toBe('0 GiB');
     expect(gibRange(22_528, 30_720)).toBe('22–30 GiB');
     expect(gibRange(30_700, 30_720)).toBe('30 GiB');
   });
@@ -132,15 +134,15 @@ describe('parsing what the user types', () => {
       ok: true,
       value: { learning_rate: 1e-4, lora_rank: 8, dataset: 'a,b' },
     });
-    expect(parseEdits('learning_rate=1\njust words')).toEqual({ ok: false, error: 'expected key=value', line: 2 });
-    expect(parseEdits('a=1\na=2')).toMatchObject({ ok: false, line: 2 });
-    expect(parseEdits('bad key=1')).toMatchObject({ ok: false, line: 1 });
+    expect(parseEdits('learning_rate=1\njust words')).toEqual({ ok: false, error: 'noEquals', line: 2 });
+    expect(parseEdits('a=1\na=2')).toMatchObject({ ok: false, error: 'dupKey', key: 'a', line: 2 });
+    expect(parseEdits('bad key=1')).toMatchObject({ ok: false, error: 'badKey', line: 1 });
   });
   it('reads sweep value lists', () => {
     expect(parseValueList('1e-4, 2e-4,5e-4')).toEqual({ ok: true, value: [1e-4, 2e-4, 5e-4] });
-    expect(parseValueList('  ')).toMatchObject({ ok: false });
-    expect(parseValueList('1,,2')).toMatchObject({ ok: false });
-    expect(parseValueList('8, 8')).toMatchObject({ ok: false });
+    expect(parseValueList('  ')).toMatchObject({ ok: false, error: 'noValues' });
+    expect(parseValueList('1,,2')).toMatchObject({ ok: false, error: 'emptyValue' });
+    expect(parseValueList('8, 8')).toMatchObject({ ok: false, error: 'repeated' });
     expect(gridSize([{ values: [1, 2] }, { values: [1, 2, 3] }])).toBe(6);
     expect(gridSize([])).toBe(0);
   });

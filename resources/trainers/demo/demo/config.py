@@ -86,8 +86,8 @@ def _coerce(name, spec, v):
             return str(v)
         if t in ("str", "str_or_null"):
             return v if isinstance(v, (list, dict)) and name == "report_to" else str(v)
-    except ValueError as e:
-        if str(e):
+    except (TypeError, ValueError) as e:
+        if str(e).startswith("Invalid value"):
             raise
         raise ValueError(f"Invalid value {v!r} for {name}: expected {t}.") from None
     return v

@@ -1,17 +1,15 @@
 /** The board: GPU cards as lanes (plus Auto) with their queues, the task library beside them, file drop, and card details. */
-import { useEffect } from 'react';
+
 import type { GpuProcess } from '../../../shared/types/gpu.js';
 import type { LaneId, Task } from '../../../shared/types/task.js';
 import { useT } from '../../i18n/index.js';
-import { startBoardSync, useBoard } from '../../stores/board.js';
-import { startGpusSync, useGpus } from '../../stores/gpus.js';
-import { startTasksSync, useTasks } from '../../stores/tasks.js';
+import { useBoard } from '../../stores/board.js';
+import { useGpus } from '../../stores/gpus.js';
+import { useTasks } from '../../stores/tasks.js';
 import { GpuDetail } from '../gpus/GpuDetail.js';
 import { GpuNoticeBanner } from '../gpus/GpuNoticeBanner.js';
 import { gpuOfLane } from './boardLogic.js';
 import { EmptyBoard } from './EmptyBoard.js';
-import { FileDropOverlay } from './FileDropOverlay.js';
-import { ImportButton } from './ImportButton.js';
 import { Lane } from './Lane.js';
 import { useLaneChoices } from './laneChoices.js';
 import { TaskLibrary } from './TaskLibrary.js';
@@ -20,21 +18,8 @@ import '../gpus/gpus.css';
 
 const NO_PROCS: GpuProcess[] = [];
 
-/**
- * Starts the syncs if main.tsx has not (the start functions are idempotent); they keep running after the view
- * unmounts, so coming back to the board shows fresh data at once.
- */
-function useSyncOnce() {
-  useEffect(() => {
-    startGpusSync();
-    startTasksSync();
-    startBoardSync();
-  }, []);
-}
-
 export function BoardView(): React.JSX.Element {
   const t = useT();
-  useSyncOnce();
   const snapshot = useGpus((s) => s.snapshot);
   const { board, selected, detailUuid } = useBoard();
   const tasks = useTasks((s) => s.tasks);
@@ -63,7 +48,6 @@ export function BoardView(): React.JSX.Element {
             </button>
           </span>
         )}
-        <ImportButton />
       </h1>
       {snapshot?.notice && <GpuNoticeBanner notice={snapshot.notice} />}
       {tasksLoaded && tasks.length === 0 && <EmptyBoard />}
@@ -90,7 +74,6 @@ export function BoardView(): React.JSX.Element {
       </div>
       <p className="muted small board-hint">{t('board.hint')}</p>
       {detailUuid && <GpuDetail uuid={detailUuid} />}
-      <FileDropOverlay />
     </div>
   );
 }

@@ -18,7 +18,7 @@ export function CloneDialog({ task, onClose }: { task: Task; onClose(): void }):
   const submit = async () => {
     if (!name.trim()) return setError(t('board.clone.noName'));
     const parsed = parseEdits(edits);
-    if (!parsed.ok) return setError(parsed.line ? t('board.clone.badLine', { line: parsed.line, error: parsed.error }) : parsed.error);
+    if (!parsed.ok) return setError(t('board.clone.badLine', { line: parsed.line ?? 1, error: t(`board.parse.${parsed.error}`, { key: parsed.key ?? '' }) }));
     setBusy(true);
     const made = await attempt('board.err.clone', () => api.call('tasks.clone', { id: task.id, name: name.trim(), set: parsed.value }));
     setBusy(false);

@@ -27,7 +27,7 @@ export function SweepDialog({ task, onClose }: { task: Task; onClose(): void }):
     if (!isConfigKey(a.key)) return { error: t('board.sweep.badKey') };
     if (axes.filter((b) => b.key.trim() === a.key.trim()).length > 1) return { error: t('board.sweep.dupKey') };
     const v = parseValueList(a.text);
-    if (!v.ok) return { error: t('board.sweep.badValues', { error: v.error }) };
+    if (!v.ok) return { error: t('board.sweep.badValues', { error: t(`board.parse.${v.error}`, { key: '' }) }) };
     if (v.value.length > MAX_VALUES) return { error: t('board.sweep.tooManyValues', { n: MAX_VALUES }) };
     return { values: v.value };
   });

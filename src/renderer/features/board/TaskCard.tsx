@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { Task } from '../../../shared/types/task.js';
 import { useT } from '../../i18n/index.js';
+import { useGpus } from '../../stores/gpus.js';
 import { canEnqueue, gibRange } from './boardLogic.js';
 import { InlineValueEdit } from './InlineValueEdit.js';
 import { TaskIssues } from './TaskIssues.js';
@@ -13,6 +14,7 @@ export function TaskCard({ task }: { task: Task }): React.JSX.Element {
   const t = useT();
   const [editing, setEditing] = useState(false);
   const s = summarize(task.yaml);
+  const biggestMiB = useGpus((st) => Math.max(0, ...(st.snapshot?.gpus.map((g) => g.memoryTotalMiB ?? 0) ?? [])));
   const runnable = canEnqueue(task);
   const e = task.estimate;
   const estTitle = e
@@ -26,7 +28,7 @@ export function TaskCard({ task }: { task: Task }): React.JSX.Element {
 
   return (
     <li
-      className={`task-card${runnable ? '' : ' blocked'}`}
+      className={`task-card${runnable ? '' : ' is-blocked'}`}
       data-testid="task-card"
       data-task={task.name}
       data-ok={runnable ? 'true' : 'false'}
@@ -92,6 +94,11 @@ export function TaskCard({ task }: { task: Task }): React.JSX.Element {
           <span className="muted">{t('board.task.noEstimate')}</span>
         )}
       </div>
+      {runnable && e && biggestMiB > 0 && e.lowMiB > biggestMiB && (
+        <div className="task-blocked small" data-testid="task-too-big">
+          {t('board.task.tooBig', { card: gibRange(biggestMiB, biggestMiB) })}
+        </div>
+      )}
       {blockedWhy && (
         <div className="task-blocked small" data-testid="task-blocked">
           {blockedWhy}

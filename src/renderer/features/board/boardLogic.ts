@@ -8,6 +8,8 @@ export const gpuOfLane = (lane: LaneId): string | null => (lane.startsWith('gpu:
 /** "22 GiB", or one decimal under 10 GiB where the difference matters ("7.5 GiB"). */
 export function gib(mib: number | null | undefined): string {
   if (mib === null || mib === undefined || !Number.isFinite(mib)) return '–';
+  // A few MiB (a CUDA context, the driver) would read as "0 GiB", which says "nothing" when something is there.
+  if (mib > 0 && mib < 103) return '<0.1 GiB';
   const g = mib / 1024;
   return `${g < 10 ? g.toFixed(1).replace(/\.0$/, '') : Math.round(g)} GiB`;
 }
@@ -120,7 +122,9 @@ export function parseScalar(raw: string): unknown {
   return s;
 }
 
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string; line?: number };
+/** Errors are codes (the view translates them); `key` names the offending key where there is one. */
+export type ParseError = 'noEquals' | 'badKey' | 'dupKey' | 'noValues' | 'emptyValue' | 'repeated';
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: ParseError; line?: number; key?: string };
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
@@ -132,10 +136,10 @@ export function parseEdits(text: string): ParseResult<Record<string, unknown>> {
     const line = lines[i]!.trim();
     if (!line || line.startsWith('#')) continue;
     const eq = line.search(/[=:]/);
-    if (eq <= 0) return { ok: false, error: 'expected key=value', line: i + 1 };
+    if (eq <= 0) return { ok: false, error: 'noEquals', line: i + 1 };
     const key = line.slice(0, eq).trim();
-    if (!KEY.test(key)) return { ok: false, error: `"${key}" is not a config key`, line: i + 1 };
-    if (key in out) return { ok: false, error: `"${key}" is set twice`, line: i + 1 };
+    if (!KEY.test(key)) return { ok: false, error: 'badKey', key, line: i + 1 };
+    if (key in out) return { ok: false, error: 'dupKey', key, line: i + 1 };
     out[key] = parseScalar(line.slice(eq + 1));
   }
   return { ok: true, value: out };
@@ -144,9 +148,9 @@ export function parseEdits(text: string): ParseResult<Record<string, unknown>> {
 /** "1e-4, 2e-4, 5e-4" → typed values for one sweep axis; refuses empties and repeats. */
 export function parseValueList(text: string): ParseResult<unknown[]> {
   const parts = text.split(',').map((p) => p.trim());
-  if (parts.length === 0 || parts.every((p) => p === '')) return { ok: false, error: 'no values' };
-  if (parts.some((p) => p === '')) return { ok: false, error: 'an empty value between commas' };
-  if (new Set(parts).size !== parts.length) return { ok: false, error: 'a value is repeated' };
+  if (parts.every((p) => p === '')) return { ok: false, error: 'noValues' };
+  if (parts.some((p) => p === '')) return { ok: false, error: 'emptyValue' };
+  if (new Set(parts).size !== parts.length) return { ok: false, error: 'repeated' };
   return { ok: true, value: parts.map(parseScalar) };
 }
 

@@ -11,6 +11,7 @@ export function RunRow({ row, base, onEvaluate, children }: { row: CompareRow; b
   return (
     <tr className={`${isBase ? 'baseline' : ''} ${selected ? 'selected' : ''}`} data-testid="compare-row" data-run-id={row.runId}>
       <td className="pick">
+        <span className="pick-inner">
         <input type="checkbox" checked={selected} onChange={() => toggleSelected(row.runId)} aria-label={t('compare.select')} data-testid="compare-select" />
         <button
           className={`pin ${isBase ? 'on' : ''}`}
@@ -21,6 +22,7 @@ export function RunRow({ row, base, onEvaluate, children }: { row: CompareRow; b
         >
           {isBase ? '★' : '☆'}
         </button>
+        </span>
       </td>
       <td className="name" title={row.runId}>
         {row.name}

@@ -6,6 +6,9 @@ import { METRIC_COLUMNS } from './columns.js';
 import { compareCells, fmtDelta, fmtNum } from './format.js';
 import { RunRow } from './RunRow.js';
 
+const deltaClass = (better: 'lower' | 'higher' | undefined, d: number): string =>
+  !better || d === 0 ? '' : (d < 0) === (better === 'lower') ? 'better' : 'worse';
+
 const showConfig = (v: ConfigValue | undefined): string => (v === undefined ? '—' : v === null ? 'null' : typeof v === 'number' ? fmtNum(v, 6) : String(v));
 
 export function RunTable({ onEvaluate }: { onEvaluate: (runId: string) => void }): React.JSX.Element {
@@ -76,7 +79,7 @@ export function RunTable({ onEvaluate }: { onEvaluate: (runId: string) => void }
                   return (
                     <td key={c.id} className="num" data-testid={`cell-${c.id}`}>
                       {c.show(r)}
-                      {delta && <span className={`delta ${delta.startsWith('+') ? 'up' : delta.startsWith('−') ? 'down' : ''}`}>{delta}</span>}
+                      {delta && <span className={`delta ${deltaClass(c.better, (v as number) - (bv as number))}`}>{delta}</span>}
                     </td>
                   );
                 })}

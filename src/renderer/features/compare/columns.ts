@@ -10,29 +10,32 @@ export interface MetricColumn {
   show: (r: CompareRow) => string;
   /** Whether a delta against the baseline means anything (it does for numbers that measure the run). */
   delta?: boolean;
+  /** Which way is an improvement, for colouring deltas (losses: lower; scores and speed: higher). */
+  better?: 'lower' | 'higher';
 }
 
-const num = (id: string, label: MessageKey, get: (r: CompareRow) => number | null, digits = 4): MetricColumn => ({
+const num = (id: string, label: MessageKey, get: (r: CompareRow) => number | null, better: 'lower' | 'higher', digits = 4): MetricColumn => ({
   id,
   label,
   value: get,
   show: (r) => fmtNum(get(r), digits),
   delta: true,
+  better,
 });
 
 export const METRIC_COLUMNS: MetricColumn[] = [
   { id: 'gpus', label: 'compare.col.gpus', value: (r) => r.gpuIndices.join(','), show: (r) => r.gpuIndices.join(', ') || '—' },
   { id: 'duration', label: 'compare.col.duration', value: (r) => r.durationS, show: (r) => fmtDuration(r.durationS), delta: false },
-  num('finalLoss', 'compare.col.finalLoss', (r) => r.finalLoss),
-  num('minLoss', 'compare.col.minLoss', (r) => r.minLoss),
-  num('lastEval', 'compare.col.lastEval', (r) => r.lastEvalLoss),
-  num('bestEval', 'compare.col.bestEval', (r) => r.bestEvalLoss),
-  num('evalAcc', 'compare.col.evalAcc', (r) => r.evalAccuracy),
-  num('bleu4', 'compare.col.bleu4', (r) => r.bleu4),
-  num('rouge1', 'compare.col.rouge1', (r) => r.rouge1),
-  num('rouge2', 'compare.col.rouge2', (r) => r.rouge2),
-  num('rougeL', 'compare.col.rougeL', (r) => r.rougeL),
-  num('tokensPerSec', 'compare.col.tokensPerSec', (r) => r.tokensPerSec, 3),
+  num('finalLoss', 'compare.col.finalLoss', (r) => r.finalLoss, 'lower'),
+  num('minLoss', 'compare.col.minLoss', (r) => r.minLoss, 'lower'),
+  num('lastEval', 'compare.col.lastEval', (r) => r.lastEvalLoss, 'lower'),
+  num('bestEval', 'compare.col.bestEval', (r) => r.bestEvalLoss, 'lower'),
+  num('evalAcc', 'compare.col.evalAcc', (r) => r.evalAccuracy, 'higher'),
+  num('bleu4', 'compare.col.bleu4', (r) => r.bleu4, 'higher'),
+  num('rouge1', 'compare.col.rouge1', (r) => r.rouge1, 'higher'),
+  num('rouge2', 'compare.col.rouge2', (r) => r.rouge2, 'higher'),
+  num('rougeL', 'compare.col.rougeL', (r) => r.rougeL, 'higher'),
+  num('tokensPerSec', 'compare.col.tokensPerSec', (r) => r.tokensPerSec, 'higher', 3),
   { id: 'peak', label: 'compare.col.peak', value: (r) => r.peakMiB, show: (r) => fmtMiB(r.peakMiB) },
   { id: 'estimate', label: 'compare.col.estimate', value: (r) => r.estimateMiB, show: (r) => fmtMiB(r.estimateMiB) },
   { id: 'energy', label: 'compare.col.energy', value: (r) => r.energyWh, show: (r) => (r.energyWh === null ? '—' : `${fmtNum(r.energyWh, 3)} Wh`) },

@@ -46,6 +46,8 @@ export function GpuCard({ gpu, processes, reservedMiB, runNames }: Props): React
         title={t('gpus.headTitle')}
         data-testid="gpu-head"
         onClick={onClick}
+        // Shift-click would otherwise select the card's text instead of the card.
+        onMouseDown={(e) => (e.shiftKey || e.ctrlKey || e.metaKey) && e.preventDefault()}
         onKeyDown={(e) => {
           if (e.key === 'Enter') onClick(e);
           // Space toggles the selection: the keyboard way to pick several cards.

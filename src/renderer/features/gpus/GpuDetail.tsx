@@ -72,7 +72,7 @@ export function GpuDetail({ uuid }: { uuid: string }): React.JSX.Element | null 
                   {t(c.label)} ({c.unit})
                 </figcaption>
                 <ResponsiveContainer width="100%" height={120}>
-                  <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
+                  <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 4 }}>
                     <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
                     <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} tickFormatter={clock} stroke="var(--text-muted)" fontSize={11} />
                     <YAxis stroke="var(--text-muted)" fontSize={11} domain={c.unit === '%' ? [0, 100] : ['auto', 'auto']} />
@@ -81,7 +81,7 @@ export function GpuDetail({ uuid }: { uuid: string }): React.JSX.Element | null 
                       formatter={(v) => [`${Number(v).toFixed(c.unit === 'GiB' ? 1 : 0)} ${c.unit}`, t(c.label)]}
                       contentStyle={{ background: 'var(--bg-elev)', border: '1px solid var(--border)' }}
                     />
-                    <Line type="monotone" dataKey="v" stroke={c.color} dot={false} strokeWidth={1.5} isAnimationActive={false} />
+                    <Line type="linear" dataKey="v" stroke={c.color} dot={false} strokeWidth={1.5} isAnimationActive={false} />
                   </LineChart>
                 </ResponsiveContainer>
               </figure>

@@ -73,6 +73,7 @@ export const board = {
   'board.task.calibrated': 'calibrated on {runs} runs (×{ratio})',
   'board.task.uncalibrated': 'estimate, not yet calibrated',
   'board.task.noEstimate': 'no estimate (model config not readable)',
+  'board.task.tooBig': 'Needs more memory than the largest GPU here ({card}) even at the low end: use LoRA/QLoRA or ZeRO-3 over several GPUs.',
   'board.task.blocked': 'Blocked: fix the errors below before it can be queued.',
   'board.task.inferOnly': 'Inference config: open it in Chat; the board runs training and evaluation.',
   'board.task.exportOnly': 'Export config: the board runs training and evaluation.',
@@ -100,6 +101,13 @@ export const board = {
   'board.clone.badLine': 'Line {line}: {error}',
   'board.clone.submit': 'Clone',
   'board.clone.done': 'Created “{name}”',
+
+  'board.parse.noEquals': 'expected key=value',
+  'board.parse.badKey': '“{key}” is not a config key',
+  'board.parse.dupKey': '“{key}” is set twice',
+  'board.parse.noValues': 'no values',
+  'board.parse.emptyValue': 'an empty value between commas',
+  'board.parse.repeated': 'a value is repeated',
 
   'board.sweep.title': 'Sweep over “{name}”',
   'board.sweep.values': 'values, comma-separated',

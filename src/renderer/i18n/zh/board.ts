@@ -75,6 +75,7 @@ export const board: Record<keyof typeof en, string> = {
   'board.task.calibrated': '已按 {runs} 次运行校准（×{ratio}）',
   'board.task.uncalibrated': '估算值，尚未校准',
   'board.task.noEstimate': '无估算（无法读取模型配置）',
+  'board.task.tooBig': '即使按最低估算也超过本机最大的 GPU（{card}）：请改用 LoRA/QLoRA，或用 ZeRO-3 分布到多张 GPU。',
   'board.task.blocked': '已阻止：请先修正下面的错误再加入队列。',
   'board.task.inferOnly': '推理配置：请在“对话”中打开；看板只运行训练和评估。',
   'board.task.exportOnly': '导出配置：看板只运行训练和评估。',
@@ -102,6 +103,13 @@ export const board: Record<keyof typeof en, string> = {
   'board.clone.badLine': '第 {line} 行：{error}',
   'board.clone.submit': '复制',
   'board.clone.done': '已创建“{name}”',
+
+  'board.parse.noEquals': '应为 key=value 格式',
+  'board.parse.badKey': '“{key}”不是配置键',
+  'board.parse.dupKey': '“{key}”设置了两次',
+  'board.parse.noValues': '没有取值',
+  'board.parse.emptyValue': '逗号之间有空值',
+  'board.parse.repeated': '有重复的取值',
 
   'board.sweep.title': '基于“{name}”做参数扫描',
   'board.sweep.values': '取值，用逗号分隔',
