@@ -72,8 +72,9 @@ export function createCore(opts: CoreOptions): Core {
   // GPU processes are attributed to runs by walking the process tree up to a trainer the supervisor owns.
   gpus.monitor.setPidResolver((pid) => runs.supervisor.runIdForPid(pid));
   const tasks = createTasksDomain(ctx, { gpus: gpus.monitor, runs: runs.supervisor });
-  const compare = createCompareDomain(ctx, { runs: runs.supervisor });
   const chat = createChatDomain(ctx, { runs: runs.supervisor, gpus: gpus.monitor });
+  // Spot-check evaluations ask the chat domain for (or reuse) an inference server of the run.
+  const compare = createCompareDomain(ctx, { runs: runs.supervisor, gpus: gpus.monitor, inference: chat.servers });
   const domains = [system, gpus, runs, tasks, compare, chat];
 
   // Typed as the full contract: a method without a handler is a compile error here.

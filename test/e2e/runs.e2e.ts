@@ -1,10 +1,10 @@
 /** e2e of the Runs view: a queued task's run shows a live terminal and a growing loss chart, stops gracefully from the UI, and keeps its status across a reload and an engine restart. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Methods, Topics } from '../../src/shared/contract/index.js';
 import { createRpcClient, type RpcClient } from '../../src/shared/rpc/client.js';
@@ -23,6 +23,7 @@ let browser: Browser;
 let page: Page;
 let api: RpcClient<Methods, Topics>;
 let runId: string;
+let resumedId: string | undefined;
 
 function connectApi(s: ServeProcess): Promise<RpcClient<Methods, Topics>> {
   return new Promise((resolve, reject) => {
@@ -90,8 +91,12 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
 });
+// What the page showed when a step failed is the first thing to look at.
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail' && page) await screenshot(page, `runs-failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 40)}`);
+});
 afterAll(async () => {
-  if (runId) await api?.call('runs.stop', { id: runId }).catch(() => undefined);
+  for (const id of [runId, resumedId]) if (id) await api?.call('runs.stop', { id }).catch(() => undefined);
   api?.close();
   await browser?.close();
   await serve?.stop();
@@ -99,7 +104,10 @@ afterAll(async () => {
 
 describe('runs view', () => {
   it('lists a run started from the board and opens its live page', async () => {
-    const { tasks } = await api.call('tasks.import', { files: [{ name: 'e2e-support.yaml', content: config(baseModel()) }] });
+    // Imported by path, as a dropped folder is: the trainer then runs in the config's folder.
+    const file = join(outRoot, 'e2e-support.yaml');
+    writeFileSync(file, config(baseModel()));
+    const { tasks } = await api.call('tasks.import', { paths: [file] });
     expect(tasks[0]?.issues.filter((i) => i.severity === 'error')).toEqual([]);
     await api.call('board.enqueue', { taskId: tasks[0]!.id, lane: 'auto' });
     const run = await waitFor('the run to start', async () => (await api.call('runs.list', {})).find((r) => r.taskId === tasks[0]!.id));
@@ -120,6 +128,13 @@ describe('runs view', () => {
     // The demo trainer prints LLaMA-Factory's banner lines, then tqdm bars and {'loss': …} lines.
     await waitFor('terminal output', async () => (await terminalText()).trim().length > 0);
     await waitFor('a loss line in the terminal', async () => /loss/.test(await terminalText()), 90_000);
+    // tqdm repaints its bar with a bare \r: rendered properly, the screen holds one bar line, not one per repaint.
+    const bar = /\d+%\|.*\| *\d+\/\d+ \[/;
+    const screen = await waitFor('a tqdm bar', async () => {
+      const text = await terminalText();
+      return bar.test(text) ? text : null;
+    }, 60_000);
+    expect(screen.split('\n').filter((l) => bar.test(l)).length).toBeLessThanOrEqual(2);
     const first = await waitFor('the first loss points', async () => {
       const n = await lossPoints();
       return n >= 2 ? n : null;
@@ -185,5 +200,36 @@ describe('runs view', () => {
     await waitFor('the status after restart', async () => (await statusOf()) === before, 30_000);
     // The log survives too: the terminal replays it.
     await waitFor('the replayed log', async () => /loss/.test(await terminalText()), 30_000);
+  });
+
+  it('resumes from the UI as a new run in the same output folder and opens its page', async () => {
+    const old = await api.call('runs.get', { id: runId });
+    await page.getByTestId('run-resume').click();
+    resumedId = await waitFor('the new run page', async () => {
+      const id = await page.getByTestId('run-page').getAttribute('data-run-id');
+      return id && id !== runId ? id : null;
+    }, 30_000);
+    const resumed = await api.call('runs.get', { id: resumedId });
+    expect(resumed.outputDir).toBe(old.outputDir);
+    await waitFor('the resumed run to run', async () => ['starting', 'running', 'finished'].includes((await statusOf()) ?? ''), 30_000);
+    expect(page.url()).toContain(`#/runs/${resumedId}`);
+  });
+
+  it('explains a failure (trainer killed) and retries it through the board', async () => {
+    const pid = await waitFor('the resumed trainer pid', async () => (await api.call('runs.get', { id: resumedId! })).pid, 30_000);
+    // Something outside Trainyard kills the trainer (the OOM killer, a user's kill -9).
+    process.kill(pid, 'SIGKILL');
+    await page.getByTestId('run-failure').and(page.locator('[data-kind="signal"]')).waitFor({ timeout: 30_000 });
+    expect(await statusOf()).toBe('failed');
+    expect(await page.getByTestId('run-failure-suggestion').innerText()).not.toBe('');
+    await screenshot(page, 'run-page-failed-en');
+    const before = (await api.call('runs.list', {})).length;
+    await page.getByTestId('run-retry').click();
+    // The board queues the task again and, with a free GPU, starts it as a new run.
+    const retried = await waitFor('the retried run', async () => {
+      const list = await api.call('runs.list', {});
+      return list.length > before ? list.find((r) => r.id !== runId && r.id !== resumedId) : null;
+    }, 30_000);
+    await api.call('runs.stop', { id: retried.id });
   });
 });

@@ -22,10 +22,9 @@ def main():
     argv = sys.argv[1:]
     command = argv.pop(0) if argv else "help"
     if command == "version":
-        print(f"----------------------------------------------------------\n"
-              f"| Welcome to LLaMA Factory, version {__version__:<20}|\n"
-              f"| (Trainyard demo trainer: tiny byte-level model)        |\n"
-              f"----------------------------------------------------------")
+        lines = [f"Welcome to LLaMA Factory, version {__version__}", "(Trainyard demo trainer: tiny byte-level model)"]
+        w = max(len(x) for x in lines) + 2
+        print("-" * (w + 2) + "\n" + "\n".join(f"| {x:<{w - 1}}|" for x in lines) + "\n" + "-" * (w + 2))
         return 0
     if command == "help":
         print(USAGE)

@@ -1,7 +1,7 @@
 """Pretrains the shipped base model (base-model/) on generic text plus the example FAQs written as plain documents."""
 # Why: LoRA needs a base that already "knows" bytes, words and the shop/telecom facts as plain text; the SFT
 # run then teaches the chat format (<|user|> ... <|assistant|>) and how to answer from that knowledge, the
-# same split of work as a real pretrained LLM + LoRA SFT. Takes a few minutes on 2 CPU cores:
+# same split of work as a real pretrained LLM + LoRA SFT. Takes about 10 minutes on 2 free CPU cores:
 #   /usr/bin/python3 resources/trainers/demo/pretrain.py [--steps N] [--out DIR]
 import argparse
 import json
@@ -47,7 +47,7 @@ def corpus():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=1200)
+    ap.add_argument("--steps", type=int, default=500)
     ap.add_argument("--out", default=os.path.join(HERE, "base-model"))
     ap.add_argument("--seq", type=int, default=192)
     ap.add_argument("--batch", type=int, default=24)

@@ -12,7 +12,7 @@ import type { RunSupervisor } from '../runs/supervisorApi.js';
 import { CompareRepo } from '../store/compareRepo.js';
 import { newId } from '../util/ids.js';
 import { tableToCsv } from './csv.js';
-import { runCurve } from './curves.js';
+import { dropCurves, runCurve } from './curves.js';
 import { nextPredictDir, pickGpu, predictConfigYaml } from './predict.js';
 import { parsePredictions, readResultsDir } from './results.js';
 import { renderReport } from './report.js';
@@ -51,7 +51,11 @@ export function createCompareDomain(ctx: CoreContext, deps: CompareDeps): Domain
       offRuns = deps.runs.onChange((r) => {
         if (r.kind === 'predict' && r.parentRunId && !['starting', 'running', 'stopping'].includes(r.status)) changed(r.parentRunId);
       });
-      offMetrics = ctx.bus.on('runs.metrics', (d) => d.reset && repo.dropSummary(d.runId));
+      offMetrics = ctx.bus.on('runs.metrics', (d) => {
+        if (!d.reset) return;
+        repo.dropSummary(d.runId);
+        dropCurves(d.runId);
+      });
     },
     stop() {
       offRuns?.();

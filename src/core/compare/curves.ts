@@ -55,6 +55,11 @@ export function runCurve(repo: CompareRepo, run: Run, metric: CurveMetric, maxPo
   return series;
 }
 
+/** The metrics tailer replaced a run's points: its cached curves may match the new newest seq by chance. */
+export function dropCurves(runId: string): void {
+  for (const k of cache.keys()) if (k.startsWith(`${runId}\u0000`)) cache.delete(k);
+}
+
 function computeCurve(repo: CompareRepo, run: Run, metric: CurveMetric, maxPoints: number): CurveSeries {
   let points = curveFromStore(repo, run.id, metric);
   let source: CurveSeries['source'] = 'store';

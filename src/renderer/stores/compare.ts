@@ -27,7 +27,8 @@ interface CompareState {
   setBaseline(runId: string | null): void;
   set(patch: Partial<Pick<CompareState, 'onlyDiffering' | 'groupBySweep' | 'sort' | 'axis' | 'smoothing' | 'logScale'>>): void;
   setMetric(m: CurveMetric): void;
-  loadCurves(): Promise<void>;
+  /** force: refetch every selected run (its curve grew), else only the newly selected ones. */
+  loadCurves(force?: boolean): Promise<void>;
 }
 
 let loadSeq = 0;
@@ -84,12 +85,19 @@ export const useCompare = create<CompareState>((set, get) => ({
     set({ metric });
     void get().loadCurves();
   },
-  async loadCurves() {
-    const { selected, metric } = get();
+  async loadCurves(force = false) {
+    const { selected, metric, curves } = get();
     if (!selected.length) return set({ curves: [], curvesError: null });
+    // Ticking one more run fetches that run only; the others are already here for this metric.
+    const have = force ? [] : curves.filter((c) => c.metric === metric && selected.includes(c.runId));
+    const missing = selected.filter((id) => !have.some((c) => c.runId === id)).slice(0, 50);
+    if (!missing.length) return set({ curves: have });
     try {
-      const curves = await api.call('compare.curves', { runIds: selected.slice(0, 50), metric, maxPoints: 1500 });
-      if (get().metric === metric) set({ curves, curvesError: null });
+      const fresh = await api.call('compare.curves', { runIds: missing, metric, maxPoints: 1500 });
+      const now = get();
+      if (now.metric !== metric) return;
+      const all = [...have, ...fresh];
+      set({ curves: now.selected.flatMap((id) => all.filter((c) => c.runId === id)), curvesError: null });
     } catch (e) {
       set({ curvesError: errorMessage(e) });
     }
@@ -103,6 +111,8 @@ export function startCompareSync(): () => void {
     timer ??= setTimeout(() => {
       timer = null;
       void useCompare.getState().load();
+      // Running runs grow: refresh the shown curves too (the engine answers unchanged ones from its cache).
+      void useCompare.getState().loadCurves(true);
     }, 1500);
   };
   const offRuns = api.subscribe('runs.changed', {}, later);

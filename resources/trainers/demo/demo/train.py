@@ -255,7 +255,7 @@ def run(args):
             state["epoch"] = epoch + (s_in_epoch + 1) / steps_per_epoch
             bar.update()
             elapsed = time.time() - t_start
-            if step % logging_steps == 0 or step == max_steps:
+            if step % logging_steps == 0:  # HF logs on multiples only (no forced log at the last step)
                 entry = {"loss": round(run_loss / run_n, 4), "grad_norm": run_gn,
                          "learning_rate": sched.get_last_lr()[0], "epoch": state["epoch"]}
                 console.print_metrics(entry)
@@ -263,7 +263,7 @@ def run(args):
                 state["log_history"].append(entry)
                 outputs.trainer_log_line(out, step, max_steps, entry, elapsed, state["num_input_tokens_seen"])
                 run_loss, run_n = 0.0, 0
-            if eval_rows and args["eval_strategy"] == "steps" and (step % eval_steps == 0 or step == max_steps):
+            if eval_rows and args["eval_strategy"] == "steps" and step % eval_steps == 0:
                 ev = evaluate(model, eval_rows, args, device, state, args["compute_accuracy"])
                 console.print_metrics(ev)
                 state["log_history"].append(dict(ev, step=step))
@@ -336,6 +336,8 @@ def _resume(path, model, opt, sched, args, state):
     if not os.path.isdir(path):
         raise ValueError(f"Can't find a valid checkpoint at {path}")
     wfile = "adapter_model.safetensors" if args["finetuning_type"] == "lora" else "model.safetensors"
+    if not os.path.isfile(os.path.join(path, wfile)) or not os.path.isfile(os.path.join(path, "trainer_state.json")):
+        raise ValueError(f"Can't find a valid checkpoint at {path} (no {wfile}: was it written with another finetuning_type?)")
     sd = safetensors.load_file(os.path.join(path, wfile))
     if args["finetuning_type"] == "lora":
         load_lora_weights(model, sd)

@@ -54,6 +54,8 @@ export function LineChart(props: Props): React.JSX.Element {
   const rows = useMemo(() => mergeSeries(series, maxPoints), [series, maxPoints]);
   const log = props.logScale === true && canUseLogScale(series);
   const total = series.reduce((n, s) => n + s.points.length, 0);
+  // A series with no points yet (eval loss before the first eval) would only add a confusing legend entry.
+  const drawn = series.filter((s) => s.points.length > 0);
   const fmtX = props.formatX ?? String;
   const fmtY = props.formatY ?? String;
   return (
@@ -90,11 +92,12 @@ export function LineChart(props: Props): React.JSX.Element {
               formatter={(v) => fmtY(Number(v))}
               isAnimationActive={false}
             />
-            {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
-            {series.map((s) => (
+            {drawn.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
+            {drawn.map((s) => (
               <Line
                 key={s.key}
-                type="monotone"
+                // Straight segments: a smoothing curve would draw values (overshoots) that were never measured.
+                type="linear"
                 dataKey={s.key}
                 name={s.label}
                 stroke={s.color}

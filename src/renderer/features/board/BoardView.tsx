@@ -1,5 +1,4 @@
 /** The board: GPU cards as lanes (plus Auto) with their queues, the task library beside them, file drop, and card details. */
-
 import type { GpuProcess } from '../../../shared/types/gpu.js';
 import type { LaneId, Task } from '../../../shared/types/task.js';
 import { useT } from '../../i18n/index.js';

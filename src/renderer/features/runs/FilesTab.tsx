@@ -6,18 +6,9 @@ import { api, errorMessage } from '../../api/client.js';
 import { useT, type MessageKey } from '../../i18n/index.js';
 import { desktop } from '../../platform/desktopBridge.js';
 import { copyText } from './clipboard.js';
+import { fileKind } from './fileKind.js';
 import { formatBytes } from './format.js';
 import { isActive } from './runList.js';
-
-/** What a file in a LLaMA-Factory output dir is, so the list reads as "checkpoint / adapter / results" (LLAMAFACTORY.md §3.2). */
-export function fileKind(f: RunFile): 'checkpoint' | 'adapter' | 'results' | 'log' | 'plot' | 'other' {
-  if (f.isDir && /^checkpoint-\d+$/.test(f.name)) return 'checkpoint';
-  if (/^adapter_(model|config)\./.test(f.name)) return 'adapter';
-  if (/_results\.json$|^trainer_state\.json$/.test(f.name)) return 'results';
-  if (/\.jsonl$|\.log$/.test(f.name)) return 'log';
-  if (/\.png$/.test(f.name)) return 'plot';
-  return 'other';
-}
 
 export function FilesTab({ run }: { run: Run }): React.JSX.Element {
   const t = useT();

@@ -75,7 +75,8 @@ export function RunActions({ run }: { run: Run }): React.JSX.Element {
           {t('runs.restart')}
         </button>
       )}
-      {!live && run.kind === 'train' && (
+      {/* A failed run offers resume in its failure banner, next to the reason: not twice. */}
+      {!live && run.kind === 'train' && !(run.failure && (run.status === 'failed' || run.status === 'lost')) && (
         <button className="button" data-testid="run-resume" disabled={busy} title={t('runs.resumeHint')} onClick={() => relaunch(true)}>
           {t('runs.resume')}
         </button>

@@ -27,6 +27,8 @@ export function RunTerminal({ run }: { run: Run }): React.JSX.Element {
   const t = useT();
   const hostRef = useRef<HTMLDivElement>(null);
   const [handle, setHandle] = useState<TerminalHandle | null>(null);
+  // An empty black box reads as "broken": say so when the run has printed nothing (yet).
+  const [hasOutput, setHasOutput] = useState(false);
   const live = isActive(run.status);
   // Read by xterm callbacks registered once; a ref avoids re-creating the terminal when the status changes.
   const liveRef = useRef(live);
@@ -62,8 +64,8 @@ export function RunTerminal({ run }: { run: Run }): React.JSX.Element {
     const off = api.subscribe('terminal.data', { id: runId }, (evt, sub) => {
       if (evt.replay) term.write(FULL_RESET);
       const n = evt.data.length;
+      if (n > 0) setHasOutput(true);
       term.write(evt.data, () => acks.add(sub, n));
-      host.dataset.received = String(Number(host.dataset.received ?? 0) + n);
     });
 
     const onInput = term.onData((data) => {
@@ -113,7 +115,14 @@ export function RunTerminal({ run }: { run: Run }): React.JSX.Element {
   return (
     <section className="run-terminal panel" data-testid="run-terminal-panel">
       {handle && <TerminalSearch runId={runId} handle={handle} />}
-      <div ref={hostRef} className="terminal-host" data-testid="run-terminal" aria-label={t('runs.terminal')} />
+      <div className="terminal-frame">
+        <div ref={hostRef} className="terminal-host" data-testid="run-terminal" aria-label={t('runs.terminal')} />
+        {!hasOutput && (
+          <div className="terminal-empty" data-testid="run-terminal-empty">
+            {live ? t('runs.terminalWaiting') : t('runs.terminalNoOutput')}
+          </div>
+        )}
+      </div>
       {!live && <div className="terminal-foot muted">{t('runs.terminalEnded')}</div>}
     </section>
   );

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { MetricPoint } from '../../../shared/types/run.js';
 import { api, errorMessage } from '../../api/client.js';
+import { useConnection } from '../../stores/connection.js';
 import { mergePoints } from './metricMath.js';
 
 /** The engine downsamples the history (LTTB, keeping every eval point) to this; the chart cuts again to its width. */
@@ -56,9 +57,17 @@ export function useRunMetrics(runId: string): RunMetrics {
       setState((s) => ({ ...s, points: mergePoints(s.points, evt.points) }));
     });
     void load();
+    // Points written while we were disconnected never come as events: fetch the history again after a reconnect.
+    const offConn = useConnection.subscribe((c, prev) => {
+      if (c.status === 'connected' && prev.status !== 'connected') {
+        early = [];
+        void load();
+      }
+    });
     return () => {
       cancelled = true;
       off();
+      offConn();
     };
   }, [runId]);
 

@@ -84,6 +84,8 @@ export const runs = {
   'runs.tab.files': 'Files',
   'runs.tab.notes': 'Notes & tags',
   'runs.terminal': 'Run terminal',
+  'runs.terminalWaiting': 'Waiting for the trainer’s first output…',
+  'runs.terminalNoOutput': 'The run printed nothing.',
   'runs.terminalEnded': 'The run has ended: this is its log (read-only).',
   'runs.copySelection': 'Copy selection',
   'runs.copyHint': 'Or press Ctrl+Shift+C in the terminal',

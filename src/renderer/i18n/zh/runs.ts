@@ -86,6 +86,8 @@ export const runs: Record<keyof typeof en, string> = {
   'runs.tab.files': '文件',
   'runs.tab.notes': '备注与标签',
   'runs.terminal': '运行终端',
+  'runs.terminalWaiting': '正在等待训练程序的首次输出…',
+  'runs.terminalNoOutput': '此运行没有任何输出。',
   'runs.terminalEnded': '运行已结束：以下是它的日志（只读）。',
   'runs.copySelection': '复制选中内容',
   'runs.copyHint': '也可以在终端中按 Ctrl+Shift+C',
