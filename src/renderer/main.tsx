@@ -1,4 +1,6 @@
 /** Renderer entry: connects to the engine, starts the store syncs, mounts the app. */
+// Base styles first, so each feature's stylesheet (imported by its view) overrides them at equal specificity.
+import './styles/base.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connect } from './api/client.js';
@@ -12,7 +14,6 @@ import { startSettingsSync } from './stores/settings.js';
 import { startTasksSync } from './stores/tasks.js';
 import { startToastSync } from './stores/toasts.js';
 import { startRouteSync } from './stores/ui.js';
-import './styles/base.css';
 
 void connect();
 // Every store follows its topics for the app's lifetime (subscriptions are re-sent after a reconnect).

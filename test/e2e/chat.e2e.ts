@@ -143,7 +143,7 @@ describe('chat', () => {
     if (baseModel === shipped) expect(answer.toLowerCase()).toContain(spot.expected.toLowerCase());
     expect(await done.getByTestId('chat-msg-stats').innerText()).toMatch(/tok\/s/);
     await screenshot(page, 'chat-answer-en');
-  });
+  }, 900_000);
 
   it('side by side with a second run: two answers with their figures', async () => {
     second = await trainRun('chat-b', 1);
@@ -162,7 +162,7 @@ describe('chat', () => {
     const votes = await api.call('chat.votes', {});
     expect(votes.reduce((n, v) => n + v.wins, 0)).toBe(1);
     expect(votes.reduce((n, v) => n + v.losses, 0)).toBe(1);
-  });
+  }, 900_000);
 
   it('shows the servers in Chinese, then closing the chat stops its server process', async () => {
     await api.call('settings.update', { language: 'zh' });
@@ -182,5 +182,5 @@ describe('chat', () => {
       return ['stopped', 'finished', 'failed'].includes(r.status);
     }, 60_000);
     await waitFor('the server process to exit', async () => !alive(pid), 30_000);
-  });
+  }, 180_000);
 });

@@ -24,6 +24,8 @@ let page: Page;
 let api: RpcClient<Methods, Topics>;
 let runId: string;
 let resumedId: string | undefined;
+let stoppedRun: Run | undefined;
+const run = (): Run => stoppedRun!;
 
 function connectApi(s: ServeProcess): Promise<RpcClient<Methods, Topics>> {
   return new Promise((resolve, reject) => {
@@ -164,12 +166,40 @@ describe('runs view', () => {
     await page.getByTestId('run-stop-yes').click();
     await waitFor('the run to end', async () => ['stopped', 'finished'].includes((await statusOf()) ?? ''), 90_000);
     expect(await page.getByTestId('run-exit-code').innerText()).toContain('0');
-    const run: Run = await api.call('runs.get', { id: runId });
-    expect(run.exitCode).toBe(0);
+    stoppedRun = await api.call('runs.get', { id: runId });
+    expect(stoppedRun.exitCode).toBe(0);
     await page.getByTestId('run-tab-files').click();
     await page.locator('[data-testid="run-file"][data-kind="adapter"]').first().waitFor();
     await screenshot(page, 'run-page-stopped-en');
     await page.getByTestId('run-tab-live').click();
+  });
+
+  it('shows the output folder path in a browser and downloads the log with the page cookie', async () => {
+    await page.getByTestId('run-open-folder').click();
+    expect(await page.getByTestId('path-popover-path').innerText()).toBe(run().outputDir);
+    await page.keyboard.press('Escape');
+    const href = await page.getByTestId('run-download-log').getAttribute('href');
+    const res = await page.request.get(new URL(href!, serve.origin).href);
+    expect(res.status()).toBe(200);
+    expect(await res.text()).toContain('Running training');
+  });
+
+  it('saves tags and notes, and the list shows the tag', async () => {
+    await page.getByTestId('run-tab-notes').click();
+    await page.getByTestId('run-tag-input').fill('baseline');
+    await page.getByTestId('run-tag-input').press('Enter');
+    await page.getByTestId('run-tag').filter({ hasText: 'baseline' }).waitFor();
+    // A duplicate is refused with a message instead of a silent no-op.
+    await page.getByTestId('run-tag-input').fill('baseline');
+    await page.getByTestId('run-tag-input').press('Enter');
+    await page.getByTestId('run-notes').getByRole('status').filter({ hasText: 'baseline' }).waitFor();
+    await page.getByTestId('run-notes-input').fill('lr 2e-3 converges; try rank 8 next');
+    await page.getByTestId('run-notes-save').click();
+    await waitFor('the notes to be stored', async () => (await api.call('runs.get', { id: runId })).notes.startsWith('lr 2e-3'));
+    await page.getByTestId('run-back').click();
+    await page.locator(`[data-testid="run-row"][data-run-id="${runId}"] .tag`).filter({ hasText: 'baseline' }).waitFor();
+    await page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`).click();
+    await page.getByTestId('run-page').waitFor();
   });
 
   it('keeps the status after a page reload, in Chinese too', async () => {
@@ -177,14 +207,15 @@ describe('runs view', () => {
     await page.reload();
     await page.getByTestId('run-page').waitFor();
     expect(await statusOf()).toBe(before);
-    await api.call('settings.update', { language: 'zh' });
+    // Chinese and the dark theme in one go: both are engine settings the page follows live.
+    await api.call('settings.update', { language: 'zh', theme: 'dark' });
     await page.getByTestId('run-tab-live').filter({ hasText: '实时' }).waitFor();
     await page.getByTestId('chart-loss').locator('svg').first().waitFor();
     await screenshot(page, 'run-page-stopped-zh');
     await page.getByTestId('run-back').click();
     await page.getByTestId('runs-table').waitFor();
     await screenshot(page, 'runs-list-zh');
-    await api.call('settings.update', { language: 'en' });
+    await api.call('settings.update', { language: 'en', theme: 'system' });
   });
 
   it('keeps the status after an engine restart on the same data folder', async () => {

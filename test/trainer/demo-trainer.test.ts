@@ -59,7 +59,7 @@ let trained: Run;
 
 beforeAll(async () => {
   trained = await runToEnd(['train', 'support-lora.yaml', `output_dir=${SUPPORT_OUT}`]);
-}, 120_000);
+}, 180_000);
 
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
@@ -203,7 +203,7 @@ describe('demo trainer: interruption', () => {
     const steps = readLines(join(out, 'trainer_log.jsonl')).map((l) => l.current_steps as number);
     expect(steps[0]).toBe(2);
     expect(steps[steps.length - 1]).toBe(24);
-  }, 90_000);
+  }, 150_000);
 
   it('stops gracefully on SIGABRT with LLAMABOARD_ENABLED=1 and still saves the adapter', async () => {
     const out = join(TMP, 'abort');
@@ -218,7 +218,7 @@ describe('demo trainer: interruption', () => {
     expect(readFileSync(join(out, 'running_log.txt'), 'utf8')).toMatch(/\[INFO\|[\d-]+ [\d:]+\] \w+\.py:\d+ >> /);
     const st = readJson(join(out, 'trainer_state.json'));
     expect(st.global_step as number).toBeLessThan(st.max_steps as number);
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('demo trainer: config errors and CLI', () => {

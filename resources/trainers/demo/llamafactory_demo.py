@@ -35,6 +35,15 @@ def main():
     if argv and argv[0] in ("-h", "--help"):
         print(USAGE)
         return 0
+    # Threads: Trainyard often runs several trainers at once on a small box; more threads than free cores makes
+    # every job slower (BLAS threads spin), so go single-threaded when the machine is already busy.
+    ncpu = os.cpu_count() or 1
+    threads = int(os.environ.get("DEMO_TRAINER_THREADS", "0") or 0)
+    if not threads:
+        busy = hasattr(os, "getloadavg") and os.getloadavg()[0] >= ncpu - 0.5
+        threads = 1 if busy else min(ncpu, 4)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads))
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     # imported late so `version`/`help` work without torch installed
     try:
         import torch
@@ -42,7 +51,7 @@ def main():
         sys.stderr.write("ImportError: the demo trainer needs PyTorch: sudo apt-get install -y python3-torch libopenblas0-pthread\n")
         return 1
     # small models are faster on few threads; leave one core for the UI when there are several
-    torch.set_num_threads(max(1, min(int(os.environ.get("DEMO_TRAINER_THREADS", "0") or 0) or (os.cpu_count() or 1), 4)))
+    torch.set_num_threads(threads)
     from demo import config
     from demo.console import log
     try:

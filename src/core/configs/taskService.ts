@@ -1,5 +1,5 @@
 /** Tasks: import, validate (cached), estimate, edit, clone and sweep; the domain's handlers call this. */
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { Document } from 'yaml';
 import { RpcError } from '../../shared/rpc/protocol.js';
@@ -119,6 +119,8 @@ export function createTaskService(ctx: CoreContext) {
         updatedAt: now,
       });
     }
+    // Content drops (a browser has no paths) run in the data dir's tasks folder: it must exist before a trainer chdirs there.
+    if (rows.some((r) => !r.sourcePath)) mkdirSync(ctx.paths.tasksDir, { recursive: true });
     repo.insertMany(rows);
     if (rows.length) emitChanged();
     return rows.map(toTask);

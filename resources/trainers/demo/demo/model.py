@@ -174,6 +174,18 @@ def base_state_dict(model):
 
 def load_pretrained(path, device="cpu"):
     """Loads <path>/config.json + model.safetensors; clear errors for what LF users actually point it at."""
+    cfg = read_config(path)
+    wpath = os.path.join(path, "model.safetensors")
+    if not os.path.isfile(wpath):
+        raise FileNotFoundError(f"No model.safetensors found in {path}.")
+    model = DemoModel(cfg)
+    sd = safetensors.load_file(wpath)
+    model.load_state_dict({k: v.float() for k, v in sd.items()})
+    return model.to(device), cfg
+
+
+def read_config(path):
+    """Checks the model folder before anything is written, so a bad model path leaves no output_dir behind."""
     cfg_path = os.path.join(path, "config.json")
     if not os.path.isdir(path):
         raise FileNotFoundError(f"Model path not found: {path} (model_name_or_path must be a local folder for the demo trainer).")
@@ -184,10 +196,4 @@ def load_pretrained(path, device="cpu"):
     if cfg.get("model_type") != "demo_byte_llama":
         raise ValueError(f"The demo trainer can only load its own demo_byte_llama models, not model_type={cfg.get('model_type')!r} "
                          f"({path}). Install LLaMA-Factory to train real models.")
-    wpath = os.path.join(path, "model.safetensors")
-    if not os.path.isfile(wpath):
-        raise FileNotFoundError(f"No model.safetensors found in {path}.")
-    model = DemoModel(cfg)
-    sd = safetensors.load_file(wpath)
-    model.load_state_dict({k: v.float() for k, v in sd.items()})
-    return model.to(device), cfg
+    return cfg

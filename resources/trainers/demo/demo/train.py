@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from . import console, faults, outputs, safetensors
 from .console import log
 from .data import KNOWN_TEMPLATES, load_datasets, tokenize
-from .model import PAD, add_lora, load_lora_weights, load_pretrained
+from .model import PAD, add_lora, load_lora_weights, load_pretrained, read_config
 
 _abort = {"flag": False}
 
@@ -125,6 +125,7 @@ def run(args):
             "llamafactory.extras.ploting", 70)
     if args["bf16"] or args["fp16"]:
         log("bf16/fp16 requested: the demo model trains in fp32 (it is small enough).", "WARNING", "llamafactory.hparams.parser", 300)
+    read_config(os.path.abspath(args["model_name_or_path"]))
     out = args["output_dir"] = os.path.abspath(args["output_dir"])
     resume = resolve_output_dir(args)
     if os.environ.get("LLAMABOARD_ENABLED", "0").lower() in ("1", "true", "y"):

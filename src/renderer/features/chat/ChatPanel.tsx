@@ -18,7 +18,9 @@ export function ChatPanel(): React.JSX.Element {
   const end = useRef<HTMLDivElement>(null);
   const last = messages.at(-1);
   const streaming = last?.role === 'assistant' && last.status === 'streaming' ? last : null;
-  useEffect(() => end.current?.scrollIntoView?.({ block: 'end' }), [messages.length, last?.content.length]);
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: 'end' });
+  }, [messages.length, last?.content.length]);
 
   if (!target) return <div className="empty">{t('chat.none')}</div>;
   const conv = conversations.find((c) => c.id === convId);

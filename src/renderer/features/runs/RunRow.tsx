@@ -20,7 +20,11 @@ export function RunRow({ run, now }: { run: Run; now: number }): React.JSX.Eleme
       data-run-id={run.id}
       tabIndex={0}
       onClick={open}
-      onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), open())}
+      onKeyDown={(e) => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        e.preventDefault();
+        open();
+      }}
       aria-label={t('runs.openRun', { name: run.name })}
     >
       <td>

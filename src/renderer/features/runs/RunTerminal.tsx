@@ -44,7 +44,7 @@ export function RunTerminal({ run }: { run: Run }): React.JSX.Element {
       allowProposedApi: true, // search decorations
       convertEol: false, // the pty already sends \r\n; tqdm relies on bare \r
       scrollback: 20_000,
-      fontFamily: getComputedStyle(document.documentElement).getPropertyValue('--mono') || 'monospace',
+      fontFamily: getComputedStyle(document.documentElement).getPropertyValue('--mono').trim() || 'monospace',
       fontSize: 12.5,
       theme: THEME,
       cursorBlink: false,
