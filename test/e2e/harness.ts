@@ -1,6 +1,6 @@
 /** e2e harness: starts the real `trainyard serve` as a child process and a headless Debian Chromium driven by playwright-core. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -19,8 +19,38 @@ export interface ServeProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** Data dirs this test file started engines on: their runs are killed when the test process exits. */
+const dataDirs = new Set<string>();
+
+/**
+ * Runs outlive the engine on purpose (their holders are detached), so a test that ends without stopping its runs
+ * would leave trainers burning CPU for the next test files. Kill every holder and trainer group we started.
+ */
+export function killRunsIn(dataDir: string): void {
+  const runs = join(dataDir, 'runs');
+  if (!existsSync(runs)) return;
+  for (const id of readdirSync(runs)) {
+    const file = join(runs, id, 'holder.json');
+    if (!existsSync(file)) continue;
+    try {
+      const h = JSON.parse(readFileSync(file, 'utf8')) as { holderPid?: number; trainerPid?: number };
+      if (h.trainerPid) process.kill(-h.trainerPid, 'SIGKILL');
+    } catch {
+      // Already gone, or a half-written holder.json.
+    }
+    try {
+      const h = JSON.parse(readFileSync(file, 'utf8')) as { holderPid?: number };
+      if (h.holderPid) process.kill(h.holderPid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+process.once('exit', () => dataDirs.forEach(killRunsIn));
+
 export async function startServe(opts: { dataDir?: string; env?: NodeJS.ProcessEnv; port?: number } = {}): Promise<ServeProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'trainyard-e2e-'));
+  dataDirs.add(dataDir);
   const child = spawn(process.execPath, [join(repoRoot, 'bin', 'trainyard.js'), 'serve', '--port', String(opts.port ?? 0), '--data-dir', dataDir], {
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
