@@ -4,13 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { Methods, Topics } from '../../src/shared/contract/index.js';
-import { createRpcClient, type RpcClient } from '../../src/shared/rpc/client.js';
-import type { Transport } from '../../src/shared/rpc/transport.js';
 import type { QueueItem } from '../../src/shared/types/task.js';
 import { repoRoot } from '../helpers/fixtures.js';
-import { launchBrowser, screenshot, startServe, type ServeProcess } from './harness.js';
+import { connectApi, launchBrowser, screenshot, startServe, type ServeProcess } from './harness.js';
 
 /** The few browser globals the page scripts use (this file is type-checked without the DOM library). */
 interface PageGlobals {
@@ -23,30 +19,9 @@ interface PageGlobals {
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
-let api: RpcClient<Methods, Topics>;
+let api: Awaited<ReturnType<typeof connectApi>>;
 const examples = join(repoRoot, 'resources', 'examples');
 const outRoot = mkdtempSync(join(tmpdir(), 'trainyard-board-out-'));
-
-/** A WebSocket client of the engine, to read what the UI cannot show (a run's environment) and to set settings. */
-function connectApi(s: ServeProcess): Promise<RpcClient<Methods, Topics>> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws?token=${s.token}`, { headers: { Origin: s.origin } });
-    const onMsg = new Set<(m: unknown) => void>();
-    const onClose = new Set<(r: string) => void>();
-    ws.on('message', (d) => onMsg.forEach((l) => l(JSON.parse(String(d)))));
-    ws.on('close', () => onClose.forEach((l) => l('closed')));
-    ws.on('error', reject);
-    ws.on('open', () => {
-      const t: Transport = {
-        post: (m) => ws.send(JSON.stringify(m)),
-        onMessage: (l) => (onMsg.add(l), () => onMsg.delete(l)),
-        onClose: (l) => (onClose.add(l), () => onClose.delete(l)),
-        close: () => ws.close(),
-      };
-      resolve(createRpcClient<Methods, Topics>(t));
-    });
-  });
-}
 
 /** An example config made independent of where the engine stores it: absolute model/data paths, its own output folder. */
 function example(file: string, out: string): string {

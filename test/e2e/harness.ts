@@ -4,6 +4,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import WebSocket from 'ws';
+import { wsTransport } from '../../src/server/wsTransport.js';
+import type { Methods, Topics } from '../../src/shared/contract/index.js';
+import { createRpcClient, type RpcClient } from '../../src/shared/rpc/client.js';
 import { repoRoot } from '../helpers/fixtures.js';
 
 export const artifactsDir = join(repoRoot, 'test-results');
@@ -114,4 +118,13 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(artifactsDir, `${name}.png`);
   await page.screenshot({ path, fullPage: false });
   return path;
+}
+
+/** A WebSocket client of the engine (same contract as the UI), to read what the UI does not show and to set up state. */
+export function connectApi(s: ServeProcess): Promise<RpcClient<Methods, Topics>> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws?token=${s.token}`, { headers: { Origin: s.origin } });
+    ws.once('error', reject);
+    ws.once('open', () => resolve(createRpcClient<Methods, Topics>(wsTransport(ws))));
+  });
 }

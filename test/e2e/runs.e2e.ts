@@ -5,13 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { Methods, Topics } from '../../src/shared/contract/index.js';
-import { createRpcClient, type RpcClient } from '../../src/shared/rpc/client.js';
-import type { Transport } from '../../src/shared/rpc/transport.js';
 import type { Run } from '../../src/shared/types/run.js';
 import { repoRoot } from '../helpers/fixtures.js';
-import { launchBrowser, screenshot, startServe, type ServeProcess } from './harness.js';
+import { connectApi, launchBrowser, screenshot, startServe, type ServeProcess } from './harness.js';
 
 const examples = join(repoRoot, 'resources', 'examples');
 const outRoot = mkdtempSync(join(tmpdir(), 'trainyard-runs-out-'));
@@ -21,31 +17,11 @@ const env = { PATH: `${join(repoRoot, 'test/fixtures/bin')}:${process.env.PATH}`
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
-let api: RpcClient<Methods, Topics>;
+let api: Awaited<ReturnType<typeof connectApi>>;
 let runId: string;
 let resumedId: string | undefined;
 let stoppedRun: Run | undefined;
 const run = (): Run => stoppedRun!;
-
-function connectApi(s: ServeProcess): Promise<RpcClient<Methods, Topics>> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws?token=${s.token}`, { headers: { Origin: s.origin } });
-    const onMsg = new Set<(m: unknown) => void>();
-    const onClose = new Set<(r: string) => void>();
-    ws.on('message', (d) => onMsg.forEach((l) => l(JSON.parse(String(d)))));
-    ws.on('close', () => onClose.forEach((l) => l('closed')));
-    ws.on('error', reject);
-    ws.on('open', () => {
-      const t: Transport = {
-        post: (m) => ws.send(JSON.stringify(m)),
-        onMessage: (l) => (onMsg.add(l), () => onMsg.delete(l)),
-        onClose: (l) => (onClose.add(l), () => onClose.delete(l)),
-        close: () => ws.close(),
-      };
-      resolve(createRpcClient<Methods, Topics>(t));
-    });
-  });
-}
 
 /**
  * The demo base model: the shipped one when it has been built, else a tiny one pretrained for two steps here (a few

@@ -59,7 +59,7 @@ class Attention(nn.Module):
         self.q_proj, self.k_proj = nn.Linear(d, d, bias=False), nn.Linear(d, d, bias=False)
         self.v_proj, self.o_proj = nn.Linear(d, d, bias=False), nn.Linear(d, d, bias=False)
 
-    def forward(self, x, cache=None):
+    def forward(self, x, cache=None, key_mask=None):
         b, t, d = x.shape
         hd = d // self.h
         q, k, v = (p(x).view(b, t, self.h, hd).transpose(1, 2) for p in (self.q_proj, self.k_proj, self.v_proj))
@@ -71,6 +71,12 @@ class Attention(nn.Module):
         s = k.shape[2]
         # causal mask offset by the cached length (no scaled_dot_product_attention: must run on torch 1.13)
         mask = torch.ones(t, s, dtype=torch.bool, device=x.device).tril(s - t)
+        if key_mask is not None:
+            # batched generation with left padding: key_mask (b, s) is False on pad keys; every query still sees
+            # itself so a pad row is never all -inf (NaN would leak into real rows through att @ v)
+            diag = torch.zeros(t, s, dtype=torch.bool, device=x.device)
+            diag[torch.arange(t), torch.arange(s - t, s)] = True
+            mask = (mask & key_mask[:, None, None, :]) | diag
         att = att.masked_fill(~mask, float("-inf")).softmax(-1)
         return self.o_proj((att @ v).transpose(1, 2).reshape(b, t, d))
 
@@ -94,8 +100,8 @@ class Block(nn.Module):
         self.post_attention_layernorm = RMSNorm(cfg["hidden_size"], cfg["rms_norm_eps"])
         self.mlp = MLP(cfg)
 
-    def forward(self, x, cache=None):
-        x = x + self.self_attn(self.input_layernorm(x), cache)
+    def forward(self, x, cache=None, key_mask=None):
+        x = x + self.self_attn(self.input_layernorm(x), cache, key_mask)
         return x + self.mlp(self.post_attention_layernorm(x))
 
 
@@ -113,11 +119,12 @@ class DemoModel(nn.Module):
             if isinstance(m, (nn.Linear, nn.Embedding)):
                 nn.init.normal_(m.weight, std=0.02)
 
-    def forward(self, ids, caches=None, start=0):
-        pos = torch.arange(start, start + ids.shape[1], device=ids.device)
+    def forward(self, ids, caches=None, start=0, positions=None, key_mask=None):
+        """positions (b, t) and key_mask (b, cached + t) are for left-padded batches (predict); default: one sequence."""
+        pos = positions if positions is not None else torch.arange(start, start + ids.shape[1], device=ids.device)
         x = self.embed_tokens(ids) + self.embed_positions(pos)
         for i, layer in enumerate(self.layers):
-            x = layer(x, caches[i] if caches is not None else None)
+            x = layer(x, caches[i] if caches is not None else None, key_mask)
         return self.lm_head(self.norm(x))
 
 

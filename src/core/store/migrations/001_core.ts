@@ -67,6 +67,8 @@ export const m001: Migration = {
       ended_at INTEGER
     );
     CREATE INDEX runs_status ON runs(status);
-    CREATE UNIQUE INDEX runs_output_dir_active ON runs(output_dir) WHERE status IN ('starting','running','stopping');
+    -- Never two live runs in one output_dir. Inference servers (kind 'api') write none (''), so several may live at once.
+    CREATE UNIQUE INDEX runs_output_dir_active ON runs(output_dir)
+      WHERE status IN ('starting','running','stopping') AND output_dir <> '';
   `,
 };

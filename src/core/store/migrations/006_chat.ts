@@ -80,11 +80,5 @@ export const m006: Migration = {
       deployed INTEGER NOT NULL DEFAULT 0,
       created_at INTEGER NOT NULL
     );
-
-    -- Inference servers (runs of kind 'api') write no output_dir (''): several may be alive at once, so the
-    -- "one active run per output_dir" rule must not count the empty path.
-    DROP INDEX IF EXISTS runs_output_dir_active;
-    CREATE UNIQUE INDEX runs_output_dir_active ON runs(output_dir)
-      WHERE status IN ('starting','running','stopping') AND output_dir <> '';
   `,
 };
