@@ -16,7 +16,8 @@ logging_steps save_steps save_total_limit val_size eval_strategy eval_steps per_
 overwrite_output_dir resume_from_checkpoint seed include_num_input_tokens_seen plot_loss bf16 fp16 report_to
 compute_accuracy max_new_tokens temperature top_p top_k do_sample max_grad_norm weight_decay adam_beta1 adam_beta2
 adam_epsilon save_strategy logging_strategy trust_remote_code preprocessing_num_workers overwrite_cache
-dataloader_num_workers ddp_timeout save_only_model infer_backend repetition_penalty""".split())
+dataloader_num_workers ddp_timeout save_only_model infer_backend repetition_penalty do_predict predict_with_generate
+eval_dataset""".split())
 
 
 def load_keys():

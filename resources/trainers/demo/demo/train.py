@@ -76,7 +76,8 @@ def evaluate(model, rows, args, device, state, compute_accuracy):
 
 def check_args(args):
     if not args["do_train"]:
-        raise ValueError("The demo trainer only runs training: set do_train: true (do_predict/eval-only runs are not implemented).")
+        raise ValueError("The demo trainer runs training or do_predict: set do_train: true or do_predict: true "
+                         "(eval-only runs are not implemented).")
     if args["stage"] != "sft":
         raise ValueError(f"stage: {args['stage']} is not supported by the demo trainer (only sft).")
     if args["finetuning_type"] not in ("lora", "full"):
@@ -115,7 +116,13 @@ def resolve_output_dir(args):
 
 
 def run(args):
+    if args["do_predict"] and not args["do_train"]:
+        from . import predict
+        return predict.run(args)
     check_args(args)
+    if args["do_predict"]:
+        from . import predict
+        predict.check_args(args)
     if args["template"] and args["template"] != "demo":
         note = "a known LLaMA-Factory template" if args["template"] in KNOWN_TEMPLATES else "an unknown template name"
         log(f"template: {args['template']} is {note}; the demo trainer maps it to its single `demo` chat template.", "WARNING",
@@ -314,6 +321,9 @@ def run(args):
         outputs.write_json(os.path.join(out, "trainer_state.json"), outputs.state_dict_for(state, args))
     elif args["do_eval"]:
         log("do_eval needs val_size > 0 in the demo trainer; skipping evaluation.", "WARNING")
+    if args["do_predict"]:  # LF: after training, predict on eval_dataset (predict_loss: no generation while training)
+        from . import predict
+        predict.predict(model, base_cfg, device, args, out, predict_only=False)
     return 0
 
 
