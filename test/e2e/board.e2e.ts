@@ -38,7 +38,8 @@ async function itemFor(taskName: string, state?: QueueItem['state']): Promise<Qu
   const tasks = await api.call('tasks.list', {});
   const id = tasks.find((t) => t.name === taskName)?.id;
   const board = await api.call('board.get', {});
-  return board.queue.find((q) => q.taskId === id && (!state || q.state === state));
+  // The scheduler marks an item running just before the launch returns its run id: wait for the id too.
+  return board.queue.find((q) => q.taskId === id && (!state || q.state === state) && (state !== 'running' || q.runId));
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
@@ -66,7 +67,8 @@ async function dragTaskOnto(name: string, target: Locator, expectFit: 'yes' | 'n
 }
 
 beforeAll(async () => {
-  serve = await startServe({ env: { PATH: `${join(repoRoot, 'test/fixtures/bin')}:${process.env.PATH}`, FAKE_GPUS: '4' } });
+  // 24 GiB cards: small enough that the safety margin (at most 64 GiB) can leave room for exactly one demo run.
+  serve = await startServe({ env: { PATH: `${join(repoRoot, 'test/fixtures/bin')}:${process.env.PATH}`, FAKE_GPUS: '4:NVIDIA GeForce RTX 4090:24564' } });
   api = await connectApi(serve);
   await api.call('settings.update', { trainer: { kind: 'demo' } });
   browser = await launchBrowser();
@@ -83,8 +85,8 @@ describe('board', () => {
   it('shows the 4 GPUs of the test double as cards with names and memory', async () => {
     await expect.poll(() => page.getByTestId('gpu-card').count(), { timeout: 10_000 }).toBe(4);
     for (let i = 0; i < 4; i++) {
-      expect(await card(i).getByTestId('gpu-name').textContent()).toContain('H100');
-      expect(await card(i).getByTestId('gpu-mem-used').textContent()).toMatch(/GiB \/ 80 GiB/);
+      expect(await card(i).getByTestId('gpu-name').textContent()).toContain('RTX 4090');
+      expect(await card(i).getByTestId('gpu-mem-used').textContent()).toMatch(/GiB \/ 24 GiB/);
     }
     await page.getByTestId('lane-auto').waitFor();
     await page.getByTestId('board-empty').waitFor();
