@@ -10,7 +10,7 @@ import { openDb } from '../../src/core/store/db.js';
 import { MetricsRepo } from '../../src/core/store/metricsRepo.js';
 import { RunsRepo } from '../../src/core/store/runsRepo.js';
 import { resourcesDir } from '../helpers/fixtures.js';
-import { launchBrowser, screenshot, startServe, type ServeProcess } from './harness.js';
+import { connectApi, launchBrowser, screenshot, startServe, type ServeProcess } from './harness.js';
 
 const run = promisify(execFile);
 const python = process.env.TRAINYARD_PYTHON ?? '/usr/bin/python3';
@@ -72,6 +72,10 @@ beforeAll(async () => {
   seed('lr-low', lo, Date.now() - 120_000);
   seed('lr-high', hi, Date.now() - 60_000);
   serve = await startServe({ dataDir });
+  // The spot-check starts the run's inference server with the configured trainer: the bundled demo one here.
+  const api = await connectApi(serve);
+  await api.call('settings.update', { trainer: { kind: 'demo' } });
+  api.close();
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   await page.goto(serve.url);
@@ -119,12 +123,14 @@ describe('compare view', () => {
     expect(lines.find((l) => l.startsWith('lr-high'))).toMatch(/,0\.005$/);
   });
 
-  // Needs the chat engineer's server manager wired into createCompareDomain as `inference` (see the report).
   it('spot-checks one run through its chat server and fills accuracy and latency', async () => {
     await page.locator('[data-run-id="lr-high"] [data-testid="compare-evaluate"]').click();
     await page.getByTestId('spot-file').setInputFiles(join(resourcesDir, 'examples', 'data', 'spot-check.jsonl'));
     await page.getByTestId('spot-run').click();
-    await page.locator('[data-testid="spot-summary"][data-status="finished"]').waitFor({ timeout: 120_000 });
+    // Wait for the end either way, so a failure shows its message instead of a bare timeout.
+    const summary = page.locator('[data-testid="spot-summary"][data-status="finished"], [data-testid="spot-summary"][data-status="failed"]');
+    await summary.waitFor({ timeout: 120_000 });
+    expect(await summary.getAttribute('data-status'), (await summary.textContent()) ?? '').toBe('finished');
     expect(await page.locator('[data-run-id="lr-high"] [data-testid="cell-spotAcc"]').textContent()).toMatch(/%/);
     expect(await page.locator('[data-run-id="lr-high"] [data-testid="cell-spotLatency"]').textContent()).toMatch(/ms|s$/);
     await screenshot(page, 'compare-spot-check');
