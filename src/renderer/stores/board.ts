@@ -3,8 +3,8 @@ import { create } from 'zustand';
 import type { BoardState, FitCheck } from '../../shared/contract/tasks.js';
 import type { LaneId } from '../../shared/types/task.js';
 import { api, errorMessage } from '../api/client.js';
-import { useConnection } from './connection.js';
 import { fitKey } from '../features/board/boardLogic.js';
+import { once, reloadOnReconnect } from './sync.js';
 
 /** What is being dragged inside the window (the DataTransfer cannot be read during dragover, only on drop). */
 export type DragPayload = { kind: 'task'; taskId: string } | { kind: 'item'; itemId: string } | null;
@@ -74,8 +74,7 @@ export const useBoard = create<BoardStore>((set, get) => ({
 function subscribeAll(): () => void {
   const load = () => void useBoard.getState().load().catch(() => undefined);
   load();
-  // board.changed only fires on a change: after a reconnect, read the board again in case one was missed.
-  const offConn = useConnection.subscribe((c, prev) => c.status === 'connected' && prev.status !== 'connected' && load());
+  const offConn = reloadOnReconnect(load);
   const off = api.subscribe('board.changed', {}, (b) => useBoard.setState({ board: b, loaded: true, fits: {} }));
   return () => {
     offConn();
@@ -83,16 +82,5 @@ function subscribeAll(): () => void {
   };
 }
 
-let running: (() => void) | null = null;
-
-/** Idempotent: main.tsx and the board view may both call it; the second call gets the same stop function. */
-export function startBoardSync(): () => void {
-  if (!running) {
-    const stop = subscribeAll();
-    running = () => {
-      stop();
-      running = null;
-    };
-  }
-  return running;
-}
+/** Idempotent: main.tsx and a view may both call it. */
+export const startBoardSync = once(subscribeAll);

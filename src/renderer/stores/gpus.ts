@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import type { GpuHistoryPoint, GpuSnapshot } from '../../shared/types/gpu.js';
 import { api } from '../api/client.js';
+import { once } from './sync.js';
 
 /** ~5 minutes at the default 1 s sampling: enough for a sparkline, small enough to redraw every tick. */
 export const HISTORY_WINDOW_MS = 5 * 60_000;
@@ -66,16 +67,5 @@ function subscribeAll(): () => void {
   });
 }
 
-let running: (() => void) | null = null;
-
-/** Idempotent: main.tsx and the board view may both call it; the second call gets the same stop function. */
-export function startGpusSync(): () => void {
-  if (!running) {
-    const stop = subscribeAll();
-    running = () => {
-      stop();
-      running = null;
-    };
-  }
-  return running;
-}
+/** Idempotent: main.tsx and a view may both call it. */
+export const startGpusSync = once(subscribeAll);

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { Run } from '../../shared/types/run.js';
 import { api, errorMessage } from '../api/client.js';
-import { useConnection } from './connection.js';
+import { reloadOnReconnect } from './sync.js';
 
 interface RunsState {
   runs: Record<string, Run>;
@@ -69,9 +69,7 @@ export function startRunsSync(): () => void {
   if (!stopSync) {
     void useRuns.getState().load();
     const offChanged = api.subscribe('runs.changed', {}, (run) => useRuns.getState().upsert(run));
-    const offConn = useConnection.subscribe((s, prev) => {
-      if (s.status === 'connected' && prev.status !== 'connected') void useRuns.getState().load();
-    });
+    const offConn = reloadOnReconnect(() => void useRuns.getState().load());
     stopSync = () => {
       offChanged();
       offConn();

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { Task } from '../../shared/types/task.js';
 import { api } from '../api/client.js';
-import { useConnection } from './connection.js';
+import { once, reloadOnReconnect } from './sync.js';
 
 export interface ImportResult {
   imported: string[];
@@ -54,8 +54,7 @@ export const useTasks = create<TasksState>((set, get) => ({
 function subscribeAll(): () => void {
   const load = () => void useTasks.getState().load().catch(() => undefined);
   load();
-  // tasks.changed only fires on a change: after a reconnect, read the list again in case one was missed.
-  const offConn = useConnection.subscribe((c, prev) => c.status === 'connected' && prev.status !== 'connected' && load());
+  const offConn = reloadOnReconnect(load);
   const off = api.subscribe('tasks.changed', {}, ({ tasks }) => useTasks.getState().set(tasks));
   return () => {
     offConn();
@@ -63,16 +62,5 @@ function subscribeAll(): () => void {
   };
 }
 
-let running: (() => void) | null = null;
-
-/** Idempotent: main.tsx and the board view may both call it; the second call gets the same stop function. */
-export function startTasksSync(): () => void {
-  if (!running) {
-    const stop = subscribeAll();
-    running = () => {
-      stop();
-      running = null;
-    };
-  }
-  return running;
-}
+/** Idempotent: main.tsx and a view may both call it. */
+export const startTasksSync = once(subscribeAll);
