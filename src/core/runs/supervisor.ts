@@ -2,49 +2,25 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { RpcError } from '../../shared/rpc/protocol.js';
-import { ACTIVE_RUN_STATUSES, type FailureReason, type MetricPoint, type Run, type RunProgress } from '../../shared/types/run.js';
+import type { Run } from '../../shared/types/run.js';
 import type { CoreContext } from '../context.js';
-import { MetricsFollower } from '../metrics/follower.js';
-import { toast } from '../services/systemDomain.js';
 import { MetricsRepo } from '../store/metricsRepo.js';
 import { RunsRepo, type StoredRun } from '../store/runsRepo.js';
 import { newId } from '../util/ids.js';
-import { HolderLink } from './attach.js';
-import { classifyFailure } from './failure.js';
-import { type ExitInfo, holderProcessMatches, readExitInfo, readHolderInfo, runFiles, socketPathFor, spawnHolder } from './holderProcess.js';
-import { fileSize, readRange, replayTail } from './logFile.js';
+import { adopt } from './adopt.js';
+import { readExitInfo, readHolderInfo, runFiles, socketPathFor, spawnHolder } from './holderProcess.js';
+import { dropLive, escalate } from './liveRuns.js';
+import { fileSize, replayTail } from './logFile.js';
 import { freePort } from './ports.js';
 import { prepareConfig, runEnv, writeRunDir } from './prepareLaunch.js';
-import { listProcs, runProcesses, signalAll } from './procTree.js';
+import { listProcs, runProcesses } from './procTree.js';
 import type { LaunchSpec, RunSupervisor } from './supervisorApi.js';
-import { DEFAULT_HUB_LIMITS, type HubLimits, TerminalHub } from './terminalHub.js';
+import { isActive, type Live, sleep, type SupervisorOptions, type SupervisorState } from './supervisorState.js';
+import { DEFAULT_HUB_LIMITS, TerminalHub } from './terminalHub.js';
 import { trainerCommand } from './trainerCommand.js';
 
-export interface SupervisorOptions {
-  /** Replaces the trainer argv (tests use scripted trainers): gets the subcommand and the config copy's path. */
-  commandFor?: (sub: 'train' | 'api', configPath: string, spec: LaunchSpec) => string[];
-  /** SIGABRT (graceful save) → SIGTERM after this long. */
-  stopGraceMs?: number;
-  /** SIGTERM → SIGKILL to every process of the session after this long. */
-  killAfterMs?: number;
-  metricsPollMs?: number;
-  hubLimits?: HubLimits;
-  /** How long launch waits for the holder to report the trainer's pid. */
-  holderStartMs?: number;
-}
-
-interface Live {
-  link: HolderLink | null;
-  trainerPid: number;
-  follower: MetricsFollower | null;
-  timers: NodeJS.Timeout[];
-  lastChangeEmit: number;
-  changeTimer: NodeJS.Timeout | null;
-  ending: boolean;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const isActive = (r: Run) => ACTIVE_RUN_STATUSES.includes(r.status);
+// Moved out to keep this file to the class; still importable from here as before.
+export type { SupervisorOptions } from './supervisorState.js';
 
 export class Supervisor implements RunSupervisor {
   readonly repo: RunsRepo;
@@ -55,6 +31,8 @@ export class Supervisor implements RunSupervisor {
   private launchChain: Promise<unknown> = Promise.resolve();
   private retries = new Set<NodeJS.Timeout>();
   private procCache: { at: number; procs: ReturnType<typeof listProcs> } | null = null;
+  /** What adopt.ts, liveRuns.ts and runEnd.ts work on: this supervisor's own stores, hub and tables. */
+  private state: SupervisorState;
 
   constructor(
     private ctx: CoreContext,
@@ -63,6 +41,16 @@ export class Supervisor implements RunSupervisor {
     this.repo = new RunsRepo(ctx.db);
     this.metrics = new MetricsRepo(ctx.db);
     this.hub = new TerminalHub((id) => this.screen(id), opts.hubLimits ?? DEFAULT_HUB_LIMITS);
+    this.state = {
+      ctx,
+      opts,
+      repo: this.repo,
+      metrics: this.metrics,
+      hub: this.hub,
+      live: this.live,
+      retries: this.retries,
+      changed: (run, statusChange) => this.changed(run, statusChange),
+    };
   }
 
   // ---- queries ----
@@ -190,121 +178,11 @@ export class Supervisor implements RunSupervisor {
       if (readHolderInfo(runDir) || readExitInfo(runDir)) break;
       await sleep(15);
     }
-    await this.adopt(run);
+    await adopt(this.state, run);
     return this.get(id)!;
   }
 
-  /** Re-attach to a run the store thinks is active, or settle it from its files. */
-  private async adopt(run: StoredRun): Promise<void> {
-    const info = readHolderInfo(run.runDir);
-    if (info && holderProcessMatches(info, run.runDir)) {
-      try {
-        await this.attach(run, info.socketPath, info.trainerPid);
-        return;
-      } catch {
-        // The holder is alive but did not answer: it may be exiting right now; the files decide below.
-        await sleep(200);
-      }
-    }
-    const exit = readExitInfo(run.runDir);
-    if (exit) return this.finish(run.id, exit);
-    if (info && holderProcessMatches(info, run.runDir)) {
-      // Alive but did not answer in time (a loaded machine): keep it active and try again shortly, never call it lost.
-      const t = setTimeout(() => {
-        this.retries.delete(t);
-        const latest = this.repo.get(run.id);
-        if (latest && isActive(latest) && !this.live.has(run.id)) void this.adopt(latest);
-      }, 1000);
-      this.retries.add(t);
-      return;
-    }
-    const failure: FailureReason = {
-      kind: 'unknown',
-      message: info
-        ? 'The run holder process is gone and left no exit status (the machine restarted, or the holder was killed).'
-        : 'The run never started: its holder did not come up.',
-      suggestion: 'Restart the run; with "resume" it continues from its last checkpoint.',
-    };
-    this.catchUpMetrics(run);
-    Object.assign(run, { status: 'lost', failure, endedAt: Date.now() });
-    this.repo.save(run);
-    this.changed(run, true);
-  }
-
-  private async attach(run: StoredRun, socketPath: string, trainerPid: number): Promise<void> {
-    const l: Live = { link: null, trainerPid, follower: null, timers: [], lastChangeEmit: 0, changeTimer: null, ending: false };
-    this.live.set(run.id, l);
-    try {
-      l.link = await HolderLink.open(run.runDir, socketPath, {
-        bytes: (chunk) => this.hub.push(run.id, chunk),
-        exit: (exit) => void this.finish(run.id, exit),
-        closed: () => void this.onClosed(run.id),
-      });
-    } catch (e) {
-      this.live.delete(run.id);
-      throw e;
-    }
-    const current = this.repo.get(run.id)!;
-    if (current.status === 'starting') {
-      Object.assign(current, { status: 'running', pid: trainerPid, startedAt: current.startedAt ?? Date.now() });
-      this.repo.save(current);
-      this.changed(current, true);
-    }
-    if (current.kind !== 'api') l.follower = this.follow(current);
-    if (current.status === 'stopping') this.escalate(run.id, l);
-  }
-
-  private follow(run: StoredRun): MetricsFollower {
-    const f = new MetricsFollower({
-      runId: run.id,
-      outputDir: run.outputDir || null,
-      consolePath: runFiles(run.runDir).console,
-      repo: this.metrics,
-      pollMs: this.opts.metricsPollMs,
-      onPoints: (points: MetricPoint[], reset: boolean) => this.ctx.bus.emit('runs.metrics', { runId: run.id, points, ...(reset ? { reset } : {}) }),
-      onProgress: (p: RunProgress) => this.progress(run.id, p),
-    });
-    f.start();
-    return f;
-  }
-
-  private catchUpMetrics(run: StoredRun): MetricsFollower | null {
-    if (run.kind === 'api') return null;
-    const f = new MetricsFollower({
-      runId: run.id,
-      outputDir: run.outputDir || null,
-      consolePath: runFiles(run.runDir).console,
-      repo: this.metrics,
-      onPoints: (points, reset) => this.ctx.bus.emit('runs.metrics', { runId: run.id, points, ...(reset ? { reset } : {}) }),
-      onProgress: (p) => {
-        run.progress = p;
-      },
-    });
-    f.poll();
-    return f;
-  }
-
-  private progress(id: string, p: RunProgress): void {
-    const run = this.repo.get(id);
-    const l = this.live.get(id);
-    if (!run || !l) return;
-    run.progress = p;
-    this.repo.save(run);
-    // Throttle to ~2/s per run: charts get every point via runs.metrics; cards only need the latest progress.
-    const wait = 500 - (Date.now() - l.lastChangeEmit);
-    if (wait <= 0) {
-      l.lastChangeEmit = Date.now();
-      this.changed(run, false);
-    } else if (!l.changeTimer) {
-      l.changeTimer = setTimeout(() => {
-        l.changeTimer = null;
-        l.lastChangeEmit = Date.now();
-        const latest = this.repo.get(id);
-        if (latest) this.changed(latest, false);
-      }, wait);
-    }
-  }
-
+  /** Broadcast a run (already saved) on the bus and to onChange listeners; a failing listener never breaks the others. */
   private changed(run: StoredRun, _statusChange: boolean): void {
     const pub = this.public(run)!;
     this.ctx.bus.emit('runs.changed', pub);
@@ -317,66 +195,6 @@ export class Supervisor implements RunSupervisor {
     }
   }
 
-  private async onClosed(id: string): Promise<void> {
-    const l = this.live.get(id);
-    if (!l || l.ending) return;
-    // The holder writes exit.json before it closes; give the rename a moment to land.
-    for (let i = 0; i < 20; i++) {
-      const exit = readExitInfo(this.repo.get(id)?.runDir ?? '');
-      if (exit) return this.finish(id, exit);
-      await sleep(50);
-    }
-    const run = this.repo.get(id);
-    if (!run) return;
-    this.dropLive(id);
-    await this.adopt(run);
-  }
-
-  private dropLive(id: string): Live | undefined {
-    const l = this.live.get(id);
-    if (!l) return undefined;
-    this.live.delete(id);
-    for (const t of l.timers) clearTimeout(t);
-    if (l.changeTimer) clearTimeout(l.changeTimer);
-    l.follower?.stop();
-    l.link?.close();
-    this.hub.resetRun(id);
-    return l;
-  }
-
-  private async finish(id: string, exit: ExitInfo): Promise<void> {
-    const l = this.live.get(id);
-    if (l) {
-      if (l.ending) return;
-      l.ending = true;
-    }
-    const run = this.repo.get(id);
-    if (!run) return;
-    this.dropLive(id);
-    if (!isActive(run)) return;
-    // Everything the trainer wrote is on disk now: take the last metrics before judging the run.
-    const follower = this.catchUpMetrics(run);
-    const stopped = run.status === 'stopping';
-    const ok = exit.exitCode === 0 && !exit.signal;
-    run.status = stopped ? 'stopped' : ok ? 'finished' : 'failed';
-    run.exitCode = exit.exitCode;
-    run.signal = exit.signal;
-    run.endedAt = exit.endedAt;
-    if (run.status === 'failed') {
-      const file = runFiles(run.runDir).console;
-      const size = fileSize(file);
-      const tail = readRange(file, Math.max(0, size - 64 * 1024), size).toString('utf8');
-      run.failure = exit.error
-        ? { kind: 'unknown', message: exit.error, suggestion: 'Check the trainer path in Settings → Trainer.' }
-        : classifyFailure({ tail, exitCode: exit.exitCode, signal: exit.signal, nanLoss: follower?.nanLoss });
-    }
-    this.repo.save(run);
-    this.changed(run, true);
-    if (run.status === 'finished') toast(this.ctx, 'success', `${run.name} finished`, run.progress?.lastLoss != null ? `Final loss ${run.progress.lastLoss}` : 'The run finished.', run.id);
-    else if (run.status === 'failed') toast(this.ctx, 'error', `${run.name} failed`, `${run.failure?.message ?? ''}\n${run.failure?.suggestion ?? ''}`.trim(), run.id);
-    else if (run.status === 'stopped') toast(this.ctx, 'info', `${run.name} stopped`, 'The run was stopped.', run.id);
-  }
-
   async stop(id: string): Promise<Run> {
     const run = this.repo.get(id);
     if (!run) throw new RpcError('not_found', `No run ${id}.`);
@@ -387,27 +205,12 @@ export class Supervisor implements RunSupervisor {
       this.changed(run, true);
     }
     const l = this.live.get(id);
-    if (l) this.escalate(id, l);
+    if (l) escalate(this.state, l);
     else {
       // Not attached (the holder never answered): settle from the files.
-      await this.adopt(run);
+      await adopt(this.state, run);
     }
     return this.get(id)!;
-  }
-
-  /** SIGABRT to the tree (LLaMA-Factory saves and exits), then SIGTERM, then SIGKILL to every process of the session. */
-  private escalate(id: string, l: Live): void {
-    for (const t of l.timers) clearTimeout(t);
-    const pid = l.trainerPid;
-    if (!pid) return;
-    signalAll(runProcesses(pid), 'SIGABRT');
-    const grace = this.opts.stopGraceMs ?? 60_000;
-    const kill = this.opts.killAfterMs ?? 10_000;
-    l.timers = [
-      setTimeout(() => signalAll(runProcesses(pid), 'SIGTERM'), grace),
-      setTimeout(() => signalAll(runProcesses(pid), 'SIGKILL'), grace + kill),
-    ];
-    for (const t of l.timers) t.unref();
   }
 
   /** Resolves when the run is no longer active (tests, the inference domain). */
@@ -431,14 +234,14 @@ export class Supervisor implements RunSupervisor {
 
   /** Engine start: adopt every run the store thinks is active. */
   async start(): Promise<void> {
-    for (const run of this.repo.active()) await this.adopt(run);
+    for (const run of this.repo.active()) await adopt(this.state, run);
   }
 
   /** Engine shutdown: let go of holders and followers; the trainers keep running. */
   shutdown(): void {
     for (const t of this.retries) clearTimeout(t);
     this.retries.clear();
-    for (const id of [...this.live.keys()]) this.dropLive(id);
+    for (const id of [...this.live.keys()]) dropLive(this.state, id);
     this.hub.closeAll();
   }
 

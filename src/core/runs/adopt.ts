@@ -1,0 +1,66 @@
+/** Adoption: re-attach to a run the store thinks is active (after launch, an engine restart or a dropped link), or settle it from its files. */
+import type { FailureReason } from '../../shared/types/run.js';
+import type { StoredRun } from '../store/runsRepo.js';
+import { holderProcessMatches, readExitInfo, readHolderInfo } from './holderProcess.js';
+import { attach, dropLive } from './liveRuns.js';
+import { catchUpMetrics, finish } from './runEnd.js';
+import { isActive, sleep, type SupervisorState } from './supervisorState.js';
+
+/** Re-attach to a run the store thinks is active, or settle it from its files. */
+export async function adopt(s: SupervisorState, run: StoredRun): Promise<void> {
+  const info = readHolderInfo(run.runDir);
+  if (info && holderProcessMatches(info, run.runDir)) {
+    try {
+      await attach(s, run, info.socketPath, info.trainerPid, {
+        exit: (exit) => void finish(s, run.id, exit),
+        closed: () => void onClosed(s, run.id),
+      });
+      return;
+    } catch {
+      // The holder is alive but did not answer: it may be exiting right now; the files decide below.
+      await sleep(200);
+    }
+  }
+  const exit = readExitInfo(run.runDir);
+  if (exit) return finish(s, run.id, exit);
+  if (info && holderProcessMatches(info, run.runDir)) {
+    // Alive but did not answer in time (a loaded machine): keep it active and try again shortly, never call it lost.
+    const t = setTimeout(() => {
+      s.retries.delete(t);
+      const latest = s.repo.get(run.id);
+      if (latest && isActive(latest) && !s.live.has(run.id)) void adopt(s, latest);
+    }, 1000);
+    s.retries.add(t);
+    return;
+  }
+  const failure: FailureReason = {
+    kind: 'unknown',
+    message: info
+      ? 'The run holder process is gone and left no exit status (the machine restarted, or the holder was killed).'
+      : 'The run never started: its holder did not come up.',
+    suggestion: 'Restart the run; with "resume" it continues from its last checkpoint.',
+  };
+  catchUpMetrics(s, run);
+  Object.assign(run, { status: 'lost', failure, endedAt: Date.now() });
+  s.repo.save(run);
+  s.changed(run, true);
+}
+
+/**
+ * The link closed without an exit frame. It lives here, not in runEnd.ts, because when no exit status turns up
+ * the answer is to adopt the run again.
+ */
+async function onClosed(s: SupervisorState, id: string): Promise<void> {
+  const l = s.live.get(id);
+  if (!l || l.ending) return;
+  // The holder writes exit.json before it closes; give the rename a moment to land.
+  for (let i = 0; i < 20; i++) {
+    const exit = readExitInfo(s.repo.get(id)?.runDir ?? '');
+    if (exit) return finish(s, id, exit);
+    await sleep(50);
+  }
+  const run = s.repo.get(id);
+  if (!run) return;
+  dropLive(s, id);
+  await adopt(s, run);
+}
