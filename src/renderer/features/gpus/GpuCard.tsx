@@ -85,7 +85,7 @@ export function GpuCard({ gpu, processes, reservedMiB, runNames }: Props): React
       {others.length > 0 && (
         <ul className="gpu-procs other" aria-label={t('gpus.otherProcs')}>
           {others.map((p) => (
-            <li key={p.pid} title={t('gpus.otherProcTitle', { pid: p.pid })}>
+            <li key={p.pid} title={t('gpus.otherProcTitle', { pid: p.pid })} data-testid="gpu-other-proc" data-pid={p.pid}>
               <span className="mono">{p.name || `pid ${p.pid}`}</span>
               <span className="muted">
                 {t('gpus.otherProgram')} · {gib(p.usedMemoryMiB)}
