@@ -34,7 +34,7 @@ export function ServersPanel(): React.JSX.Element {
               {s.runName}
               {s.checkpoint ? ` @ ${s.checkpoint}` : ''}
             </strong>
-            <span className={`badge ${s.status}`}>{s.status}</span>
+            <span className={`badge ${s.status}`}>{t(`chat.serverStatus.${s.status}`)}</span>
             <span className="muted">
               {t('chat.servers.gpu')}: {s.gpuIndices.length ? `GPU ${s.gpuIndices.join(',')}` : t('chat.servers.cpu')}
             </span>

@@ -20,7 +20,7 @@ function RunRow({ run, picked, onPick, onOpen }: { run: Run; picked: ChatTarget[
     <li className={`chat-run ${sameTarget(current, target) ? 'active' : ''}`} data-testid="chat-run" data-run-name={run.name}>
       <div className="chat-run-name" title={run.name}>
         {run.name}
-        <span className={`badge ${run.status}`}>{run.status}</span>
+        <span className={`badge ${run.status}`}>{t(`runs.status.${run.status}`)}</span>
       </div>
       <div className="chat-run-actions">
         <select value={ckpt} onChange={(e) => setCkpt(e.target.value)} aria-label="checkpoint" data-testid="chat-run-checkpoint">
