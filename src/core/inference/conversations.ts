@@ -5,6 +5,7 @@ import type { ChatRepo } from '../store/chatRepo.js';
 import { newId } from '../util/ids.js';
 import type { Answerer } from './answer.js';
 import type { WireMessage } from './streamChat.js';
+import { streamingAnswer } from '../../shared/util/chatMessage.js';
 
 /**
  * The API accepts an optional system message, then strict user/assistant alternation ending with a user turn
@@ -97,18 +98,7 @@ export class Conversations {
 
   private startAnswer(conv: Conversation): { assistant: ChatMessage; done: Promise<ChatMessage> } {
     const history = wireHistory(conv.system, this.repo.messages(conv.id));
-    const assistant: ChatMessage = {
-      id: newId('msg'),
-      conversationId: conv.id,
-      role: 'assistant',
-      content: '',
-      status: 'streaming',
-      error: null,
-      restartable: false,
-      finishReason: null,
-      stats: null,
-      createdAt: Date.now(),
-    };
+    const assistant = streamingAnswer(conv.id, newId('msg'));
     this.repo.saveMessage(assistant);
     let savedAt = Date.now();
     const done = this.answerer

@@ -57,6 +57,26 @@ export function createBoard(ctx: CoreContext, deps: BoardDeps) {
     repo.reorder(lane, ids);
   }
 
+  /** A new waiting item for a task, placed in its lane in one transaction. */
+  function insertQueued(f: Pick<QueueItem, 'taskId' | 'lane' | 'gpuCount' | 'gpuUuids'>, position: number | undefined): QueueItem {
+    const item: QueueItem = {
+      ...f,
+      id: newId('q'),
+      position: 0,
+      state: 'queued',
+      note: null,
+      runId: null,
+      createdAt: Date.now(),
+      attempts: 0,
+      needMiB: null,
+    };
+    repo.transaction(() => {
+      repo.insert(item);
+      placeAt(item, f.lane, position);
+    })();
+    return item;
+  }
+
   function checkLane(lane: LaneId, gpuUuids: string[], gpuCount: number) {
     const snap = deps.gpus.snapshot();
     const present = new Set(snap.gpus.map((g) => g.uuid));
@@ -96,24 +116,7 @@ export function createBoard(ctx: CoreContext, deps: BoardDeps) {
       const gpuCount = Math.max(p.gpuCount ?? 1, extra.length + (home ? 1 : 0), 1);
       checkLane(p.lane, extra, gpuCount);
       refuseUnrunnable(task, gpuCount);
-      const item: QueueItem = {
-        id: newId('q'),
-        taskId: task.id,
-        lane: p.lane,
-        gpuCount,
-        gpuUuids: extra,
-        position: 0,
-        state: 'queued',
-        note: null,
-        runId: null,
-        createdAt: Date.now(),
-        attempts: 0,
-        needMiB: null,
-      };
-      repo.transaction(() => {
-        repo.insert(item);
-        placeAt(item, p.lane, p.position);
-      })();
+      const item = insertQueued({ taskId: task.id, lane: p.lane, gpuCount, gpuUuids: extra }, p.position);
       changed();
       return repo.get(item.id)!;
     },
@@ -151,24 +154,7 @@ export function createBoard(ctx: CoreContext, deps: BoardDeps) {
       const task = deps.tasks.mustGet(taskId);
       const lane: LaneId = prev?.lane ?? 'auto';
       refuseUnrunnable(task, prev?.gpuCount ?? 1);
-      const item: QueueItem = {
-        id: newId('q'),
-        taskId,
-        lane,
-        gpuCount: prev?.gpuCount ?? 1,
-        gpuUuids: prev?.gpuUuids ?? [],
-        position: 0,
-        state: 'queued',
-        note: null,
-        runId: null,
-        createdAt: Date.now(),
-        attempts: 0,
-        needMiB: null,
-      };
-      repo.transaction(() => {
-        repo.insert(item);
-        placeAt(item, lane, 0);
-      })();
+      insertQueued({ taskId, lane, gpuCount: prev?.gpuCount ?? 1, gpuUuids: prev?.gpuUuids ?? [] }, 0);
       return changed();
     },
     /** A fresh queued copy of an item at the front of its lane (after an early OOM), keeping what was learned. */

@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import type { ChatDelta, ChatMessage, ChatServer, ChatTarget, Comparison, Conversation, GenParams, PromptRun, PromptSet, VoteChoice } from '../../shared/types/chat.js';
 import type { Run } from '../../shared/types/run.js';
 import { api, errorMessage } from '../api/client.js';
+import { streamingAnswer } from '../../shared/util/chatMessage.js';
 
 export const sameTarget = (a: ChatTarget | null, b: ChatTarget | null) => !!a && !!b && a.runId === b.runId && (a.checkpoint ?? null) === (b.checkpoint ?? null);
 
@@ -37,18 +38,7 @@ interface ChatState {
   setError(e: unknown): void;
 }
 
-const placeholder = (conversationId: string, id: string): ChatMessage => ({
-  id,
-  conversationId,
-  role: 'assistant',
-  content: '',
-  status: 'streaming',
-  error: null,
-  restartable: false,
-  finishReason: null,
-  stats: null,
-  createdAt: Date.now(),
-});
+const placeholder = (conversationId: string, id: string): ChatMessage => streamingAnswer(conversationId, id);
 
 export const useChat = create<ChatState>((set, get) => {
   /** Adds messages a call returned, unless a delta already created them (events may beat the reply). */

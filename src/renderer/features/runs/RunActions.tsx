@@ -1,12 +1,12 @@
 /** Actions on a run: stop gracefully (confirmed), restart, resume from the last checkpoint, open the output folder, get the log. */
 import { useState } from 'react';
 import type { Run } from '../../../shared/types/run.js';
-import { api, errorMessage } from '../../api/client.js';
-import { useT, type MessageKey } from '../../i18n/index.js';
+import { api } from '../../api/client.js';
+import { useT } from '../../i18n/index.js';
 import { desktop } from '../../platform/desktopBridge.js';
 import { useRuns } from '../../stores/runs.js';
-import { localToast } from '../../stores/toasts.js';
 import { useUi } from '../../stores/ui.js';
+import { useBusyAction } from './useBusyAction.js';
 import { isActive } from './runList.js';
 import { PathPopover } from './PathPopover.js';
 
@@ -15,20 +15,10 @@ export function RunActions({ run }: { run: Run }): React.JSX.Element {
   const { stop, restart } = useRuns();
   const navigate = useUi((s) => s.navigate);
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, act } = useBusyAction();
   const [shownPath, setShownPath] = useState<string | null>(null);
   const live = isActive(run.status);
 
-  const act = async (errKey: MessageKey, what: () => Promise<void>) => {
-    setBusy(true);
-    try {
-      await what();
-    } catch (e) {
-      localToast('error', t(errKey), errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
   const relaunch = (resume: boolean) =>
     void act(resume ? 'runs.err.resume' : 'runs.err.restart', async () => navigate('runs', (await restart(run.id, resume)).id));
   const openFolder = () =>
