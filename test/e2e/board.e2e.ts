@@ -6,7 +6,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueItem } from '../../src/shared/types/task.js';
 import { repoRoot } from '../helpers/fixtures.js';
-import { connectApi, launchBrowser, screenshot, startServe, type ServeProcess } from './harness.js';
+import { connectApi, launchBrowser, screenshot, startServe, waitUntil, type ServeProcess } from './harness.js';
 
 /** The few browser globals the page scripts use (this file is type-checked without the DOM library). */
 interface PageGlobals {
@@ -40,16 +40,6 @@ async function itemFor(taskName: string, state?: QueueItem['state']): Promise<Qu
   const board = await api.call('board.get', {});
   // The scheduler marks an item running just before the launch returns its run id: wait for the id too.
   return board.queue.find((q) => q.taskId === id && (!state || q.state === state) && (state !== 'running' || q.runId));
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** Drags with the real mouse (HTML5 drag and drop in Chromium) and checks the card's fit hint before releasing. */
@@ -146,8 +136,8 @@ describe('board', () => {
 
     await dragTaskOnto('support', card(1), 'yes', 'board-fit-yes');
     await dragTaskOnto('billing', card(3), 'yes');
-    const a = await waitFor('support running', () => itemFor('support', 'running'));
-    const b = await waitFor('billing running', () => itemFor('billing', 'running'));
+    const a = await waitUntil('support running', () => itemFor('support', 'running'));
+    const b = await waitUntil('billing running', () => itemFor('billing', 'running'));
     const [ra, rb] = await Promise.all([api.call('runs.get', { id: a.runId! }), api.call('runs.get', { id: b.runId! })]);
     expect(ra.env.CUDA_VISIBLE_DEVICES).toBe('1');
     expect(rb.env.CUDA_VISIBLE_DEVICES).toBe('3');
@@ -170,11 +160,11 @@ describe('board', () => {
     await taskCard('support-b').waitFor();
 
     await dragTaskOnto('support-b', card(1), 'no', 'board-fit-no');
-    const waiting = await waitFor('support-b queued', () => itemFor('support-b', 'queued'));
+    const waiting = await waitUntil('support-b queued', () => itemFor('support-b', 'queued'));
     expect(waiting.lane).toBe(await lane(1));
     await card(1).getByTestId('queue-item').and(page.locator('[data-task="support-b"][data-state="queued"]')).waitFor();
     const first = await itemFor('support', 'running');
-    await waitFor('support-b started', () => itemFor('support-b', 'running'), 150_000);
+    await waitUntil('support-b started', () => itemFor('support-b', 'running'), 150_000);
     const run1 = await api.call('runs.get', { id: first!.runId! });
     expect(['finished', 'failed', 'stopped']).toContain(run1.status);
     const third = await itemFor('support-b', 'running');
@@ -192,7 +182,7 @@ describe('board', () => {
     expect(await page.getByTestId('sweep-count').textContent()).toContain('4');
     await page.getByTestId('sweep-submit').click();
     await page.getByTestId('sweep-dialog').waitFor({ state: 'detached' });
-    const sweep = await waitFor('4 sweep tasks', async () => {
+    const sweep = await waitUntil('4 sweep tasks', async () => {
       const ts = (await api.call('tasks.list', {})).filter((t) => t.sweepId);
       return ts.length === 4 && ts;
     });
@@ -202,7 +192,7 @@ describe('board', () => {
       await taskCard(t.name).getByTestId('add-to-auto').click();
     }
     const seen = new Set<string>();
-    await waitFor(
+    await waitUntil(
       'sweep runs on several cards',
       async () => {
         const board = await api.call('board.get', {});

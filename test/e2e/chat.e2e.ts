@@ -5,54 +5,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { Methods, Topics } from '../../src/shared/contract/index.js';
-import { createRpcClient, type RpcClient } from '../../src/shared/rpc/client.js';
-import type { Transport } from '../../src/shared/rpc/transport.js';
 import { repoRoot } from '../helpers/fixtures.js';
-import { launchBrowser, screenshot, startServe, type ServeProcess } from './harness.js';
+import { alive } from '../helpers/process.js';
+import { connectApi, launchBrowser, screenshot, startServe, waitUntil, type ServeProcess } from './harness.js';
 
 const examples = join(repoRoot, 'resources', 'examples');
 const outRoot = mkdtempSync(join(tmpdir(), 'trainyard-chat-out-'));
 const shipped = join(repoRoot, 'resources', 'trainers', 'demo', 'base-model');
 const spotCheck = join(examples, 'data', 'spot-check.jsonl');
 const env = { PATH: `${join(repoRoot, 'test/fixtures/bin')}:${process.env.PATH}` };
+/** How often this file's waits probe the engine. */
+const pollMs = 200;
 
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
-let api: RpcClient<Methods, Topics>;
+let api: Awaited<ReturnType<typeof connectApi>>;
 let baseModel = shipped;
-
-function connectApi(s: ServeProcess): Promise<RpcClient<Methods, Topics>> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws?token=${s.token}`, { headers: { Origin: s.origin } });
-    const onMsg = new Set<(m: unknown) => void>();
-    const onClose = new Set<(r: string) => void>();
-    ws.on('message', (d) => onMsg.forEach((l) => l(JSON.parse(String(d)))));
-    ws.on('close', () => onClose.forEach((l) => l('closed')));
-    ws.on('error', reject);
-    ws.on('open', () => {
-      const t: Transport = {
-        post: (m) => ws.send(JSON.stringify(m)),
-        onMessage: (l) => (onMsg.add(l), () => onMsg.delete(l)),
-        onClose: (l) => (onClose.add(l), () => onClose.delete(l)),
-        close: () => ws.close(),
-      };
-      resolve(createRpcClient<Methods, Topics>(t));
-    });
-  });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 function config(name: string, epochs: number): string {
   return readFileSync(join(examples, 'support-lora.yaml'), 'utf8')
@@ -69,24 +38,14 @@ async function trainRun(name: string, epochs: number): Promise<string> {
   const { tasks } = await api.call('tasks.import', { paths: [file] });
   expect(tasks[0]?.ok).toBe(true);
   await api.call('board.enqueue', { taskId: tasks[0]!.id, lane: 'auto' });
-  const run = await waitFor('the run to start', async () => (await api.call('runs.list', {})).find((r) => r.taskId === tasks[0]!.id));
-  const ended = await waitFor('the run to finish', async () => {
+  const run = await waitUntil('the run to start', async () => (await api.call('runs.list', {})).find((r) => r.taskId === tasks[0]!.id), 120_000, pollMs);
+  const ended = await waitUntil('the run to finish', async () => {
     const r = await api.call('runs.get', { id: run.id });
     return ['finished', 'failed', 'stopped', 'lost'].includes(r.status) ? r : null;
-  }, 900_000);
+  }, 900_000, pollMs);
   expect(ended.status).toBe('finished');
   return ended.name;
 }
-
-const alive = (pid: number | null) => {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 beforeAll(async () => {
   // The shipped base model is the demo trainer's deliverable; without it, pretrain a tiny one (answers are then noise).
@@ -177,10 +136,10 @@ describe('chat', () => {
     expect(alive(pid)).toBe(true);
     await page.getByTestId('chat-tab-chat').click();
     await page.getByTestId('chat-close').click();
-    await waitFor('the server run to end', async () => {
+    await waitUntil('the server run to end', async () => {
       const r = await api.call('runs.get', { id: target.id });
       return ['stopped', 'finished', 'failed'].includes(r.status);
-    }, 60_000);
-    await waitFor('the server process to exit', async () => !alive(pid), 30_000);
+    }, 60_000, pollMs);
+    await waitUntil('the server process to exit', async () => !alive(pid), 30_000, pollMs);
   }, 180_000);
 });

@@ -128,3 +128,22 @@ export function connectApi(s: ServeProcess): Promise<RpcClient<Methods, Topics>>
     ws.once('open', () => resolve(createRpcClient<Methods, Topics>(wsTransport(ws))));
   });
 }
+
+/**
+ * Polls `probe` until it returns something truthy and resolves with that value; rejects with
+ * "timed out waiting for <what>" once `timeoutMs` has passed. `intervalMs` is the pause between probes.
+ */
+export async function waitUntil<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 60_000,
+  intervalMs = 250,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Run } from '../../src/shared/types/run.js';
 import { repoRoot } from '../helpers/fixtures.js';
-import { connectApi, launchBrowser, screenshot, startServe, type ServeProcess } from './harness.js';
+import { connectApi, launchBrowser, screenshot, startServe, waitUntil, type ServeProcess } from './harness.js';
 
 const examples = join(repoRoot, 'resources', 'examples');
 const outRoot = mkdtempSync(join(tmpdir(), 'trainyard-runs-out-'));
@@ -48,16 +48,6 @@ function config(model: string): string {
     .replace(/^num_train_epochs: .+$/m, 'num_train_epochs: 20.0');
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 const terminalText = () => page.locator('[data-testid="run-terminal"] .xterm-rows').innerText();
 const lossPoints = async () => Number(await page.getByTestId('chart-loss').getAttribute('data-points'));
 const statusOf = () => page.getByTestId('run-header').getByTestId('run-status').getAttribute('data-status');
@@ -88,7 +78,7 @@ describe('runs view', () => {
     const { tasks } = await api.call('tasks.import', { paths: [file] });
     expect(tasks[0]?.issues.filter((i) => i.severity === 'error')).toEqual([]);
     await api.call('board.enqueue', { taskId: tasks[0]!.id, lane: 'auto' });
-    const run = await waitFor('the run to start', async () => (await api.call('runs.list', {})).find((r) => r.taskId === tasks[0]!.id));
+    const run = await waitUntil('the run to start', async () => (await api.call('runs.list', {})).find((r) => r.taskId === tasks[0]!.id));
     runId = run.id;
 
     await page.goto(serve.url);
@@ -104,20 +94,20 @@ describe('runs view', () => {
 
   it('shows live terminal output and a growing loss chart', async () => {
     // The demo trainer prints LLaMA-Factory's banner lines, then tqdm bars and {'loss': …} lines.
-    await waitFor('terminal output', async () => (await terminalText()).trim().length > 0);
-    await waitFor('a loss line in the terminal', async () => /loss/.test(await terminalText()), 90_000);
+    await waitUntil('terminal output', async () => (await terminalText()).trim().length > 0);
+    await waitUntil('a loss line in the terminal', async () => /loss/.test(await terminalText()), 90_000);
     // tqdm repaints its bar with a bare \r: rendered properly, the screen holds one bar line, not one per repaint.
     const bar = /\d+%\|.*\| *\d+\/\d+ \[/;
-    const screen = await waitFor('a tqdm bar', async () => {
+    const screen = await waitUntil('a tqdm bar', async () => {
       const text = await terminalText();
       return bar.test(text) ? text : null;
     }, 60_000);
     expect(screen.split('\n').filter((l) => bar.test(l)).length).toBeLessThanOrEqual(2);
-    const first = await waitFor('the first loss points', async () => {
+    const first = await waitUntil('the first loss points', async () => {
       const n = await lossPoints();
       return n >= 2 ? n : null;
     }, 90_000);
-    const later = await waitFor('more loss points', async () => {
+    const later = await waitUntil('more loss points', async () => {
       const n = await lossPoints();
       return n > first ? n : null;
     }, 60_000);
@@ -140,7 +130,7 @@ describe('runs view', () => {
   it('stops gracefully from the UI: stopped or finished, exit 0, adapter saved', async () => {
     await page.getByTestId('run-stop').click();
     await page.getByTestId('run-stop-yes').click();
-    await waitFor('the run to end', async () => ['stopped', 'finished'].includes((await statusOf()) ?? ''), 90_000);
+    await waitUntil('the run to end', async () => ['stopped', 'finished'].includes((await statusOf()) ?? ''), 90_000);
     expect(await page.getByTestId('run-exit-code').innerText()).toContain('0');
     stoppedRun = await api.call('runs.get', { id: runId });
     expect(stoppedRun.exitCode).toBe(0);
@@ -171,7 +161,7 @@ describe('runs view', () => {
     await page.getByTestId('run-notes').getByRole('status').filter({ hasText: 'baseline' }).waitFor();
     await page.getByTestId('run-notes-input').fill('lr 2e-3 converges; try rank 8 next');
     await page.getByTestId('run-notes-save').click();
-    await waitFor('the notes to be stored', async () => (await api.call('runs.get', { id: runId })).notes.startsWith('lr 2e-3'));
+    await waitUntil('the notes to be stored', async () => (await api.call('runs.get', { id: runId })).notes.startsWith('lr 2e-3'));
     await page.getByTestId('run-back').click();
     await page.locator(`[data-testid="run-row"][data-run-id="${runId}"] .tag`).filter({ hasText: 'baseline' }).waitFor();
     await page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`).click();
@@ -204,26 +194,26 @@ describe('runs view', () => {
     // A browser keeps the #fragment across the token redirect: this is a deep link straight to the run.
     await page.goto(`${serve.url}#/runs/${runId}`);
     await page.getByTestId('run-page').waitFor();
-    await waitFor('the status after restart', async () => (await statusOf()) === before, 30_000);
+    await waitUntil('the status after restart', async () => (await statusOf()) === before, 30_000);
     // The log survives too: the terminal replays it.
-    await waitFor('the replayed log', async () => /loss/.test(await terminalText()), 30_000);
+    await waitUntil('the replayed log', async () => /loss/.test(await terminalText()), 30_000);
   });
 
   it('resumes from the UI as a new run in the same output folder and opens its page', async () => {
     const old = await api.call('runs.get', { id: runId });
     await page.getByTestId('run-resume').click();
-    resumedId = await waitFor('the new run page', async () => {
+    resumedId = await waitUntil('the new run page', async () => {
       const id = await page.getByTestId('run-page').getAttribute('data-run-id');
       return id && id !== runId ? id : null;
     }, 30_000);
     const resumed = await api.call('runs.get', { id: resumedId });
     expect(resumed.outputDir).toBe(old.outputDir);
-    await waitFor('the resumed run to run', async () => ['starting', 'running', 'finished'].includes((await statusOf()) ?? ''), 30_000);
+    await waitUntil('the resumed run to run', async () => ['starting', 'running', 'finished'].includes((await statusOf()) ?? ''), 30_000);
     expect(page.url()).toContain(`#/runs/${resumedId}`);
   });
 
   it('explains a failure (trainer killed) and retries it through the board', async () => {
-    const pid = await waitFor('the resumed trainer pid', async () => (await api.call('runs.get', { id: resumedId! })).pid, 30_000);
+    const pid = await waitUntil('the resumed trainer pid', async () => (await api.call('runs.get', { id: resumedId! })).pid, 30_000);
     // Something outside Trainyard kills the trainer (the OOM killer, a user's kill -9).
     process.kill(pid, 'SIGKILL');
     await page.getByTestId('run-failure').and(page.locator('[data-kind="signal"]')).waitFor({ timeout: 30_000 });
@@ -233,7 +223,7 @@ describe('runs view', () => {
     const before = (await api.call('runs.list', {})).length;
     await page.getByTestId('run-retry').click();
     // The board queues the task again and, with a free GPU, starts it as a new run.
-    const retried = await waitFor('the retried run', async () => {
+    const retried = await waitUntil('the retried run', async () => {
       const list = await api.call('runs.list', {});
       return list.length > before ? list.find((r) => r.id !== runId && r.id !== resumedId) : null;
     }, 30_000);

@@ -1,49 +1,14 @@
 /** The bundled demo trainer speaks LLaMA-Factory's contract: real training, LF output files, resume, abort, the OpenAI API. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLES, readJson, readLines, runToEnd, start, waitFor, type Run } from './trainerProcess.js';
 
-const ROOT = resolve(__dirname, '..', '..');
-const PY = process.env.TRAINYARD_PYTHON || '/usr/bin/python3';
-const TRAINER = join(ROOT, 'resources', 'trainers', 'demo', 'llamafactory_demo.py');
-const EXAMPLES = join(ROOT, 'resources', 'examples');
 const TMP = mkdtempSync(join(tmpdir(), 'trainyard-demo-'));
 const SUPPORT_OUT = join(TMP, 'support');
-
-interface Run { code: number | null; signal: NodeJS.Signals | null; out: string; child: ChildProcess; done: Promise<void> }
-
-/** Spawns the trainer (argv array, no shell) with the examples folder as cwd, like Trainyard does. */
-function start(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(PY, [TRAINER, ...args], { cwd: EXAMPLES, env: { ...process.env, PYTHONUNBUFFERED: '1', ...env } });
-  const run = { code: null, signal: null, out: '', child } as unknown as Run;
-  child.stdout!.on('data', (b: Buffer) => { run.out += b.toString(); });
-  child.stderr!.on('data', (b: Buffer) => { run.out += b.toString(); });
-  run.done = new Promise((res) => child.on('close', (code, signal) => { run.code = code; run.signal = signal; res(); }));
-  return run;
-}
-
-async function runToEnd(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const r = start(args, env);
-  await r.done;
-  return r;
-}
-
-async function waitFor(r: Run, pred: () => boolean, ms: number): Promise<void> {
-  const t0 = Date.now();
-  while (!pred()) {
-    if (r.code !== null || r.signal !== null) throw new Error(`process ended early:\n${r.out.slice(-3000)}`);
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting:\n${r.out.slice(-3000)}`);
-    await new Promise((res) => setTimeout(res, 50));
-  }
-}
-
-const readJson = (p: string): Record<string, unknown> => JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
-const readLines = (p: string): Record<string, unknown>[] =>
-  readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
 async function freePort(): Promise<number> {
   return new Promise((res) => {

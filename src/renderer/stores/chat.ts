@@ -38,7 +38,6 @@ interface ChatState {
   setError(e: unknown): void;
 }
 
-const placeholder = (conversationId: string, id: string): ChatMessage => streamingAnswer(conversationId, id);
 
 export const useChat = create<ChatState>((set, get) => {
   /** Adds messages a call returned, unless a delta already created them (events may beat the reply). */
@@ -156,7 +155,7 @@ export const useChat = create<ChatState>((set, get) => {
       guard(async () => {
         const c = await api.call('chat.compare', { targets, prompt, blind });
         set({ comparison: c });
-        for (const e of c.entries) merge(e.conversationId, [placeholder(e.conversationId, e.messageId)]);
+        for (const e of c.entries) merge(e.conversationId, [streamingAnswer(e.conversationId, e.messageId)]);
         const servers = await api.call('chat.servers', {});
         set({ servers: Object.fromEntries(servers.map((s) => [s.id, s])) });
       }),
@@ -192,7 +191,7 @@ export const useChat = create<ChatState>((set, get) => {
           return { ...m, ...d.done };
         });
         if (!found) {
-          const p = placeholder(d.conversationId, d.messageId);
+          const p = streamingAnswer(d.conversationId, d.messageId);
           next.push('text' in d ? { ...p, content: d.text } : { ...p, ...d.done });
         }
         return { messages: { ...s.messages, [d.conversationId]: next } };

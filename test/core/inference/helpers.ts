@@ -13,6 +13,8 @@ import type { Run } from '../../../src/shared/types/run.js';
 import { repoRoot } from '../../helpers/fixtures.js';
 import { makeCtx, scriptedTrainer, spec, tempDataDir } from '../runs/helpers.js';
 
+export { alive } from '../../helpers/process.js';
+
 export const sseServer = join(repoRoot, 'test/fixtures/inference/sse-server.mjs');
 
 /** The machine as the monitor reports it without GPUs: the CPU device (real figures from os). */
@@ -76,14 +78,4 @@ export function makeRig() {
   }
 
   return { ctx, runs, chat, deltas, apiFlags, call, trainedRun, finalOf, cleanup, dataDir };
-}
-
-export function alive(pid: number | null): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
