@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, readJson, readLines, runToEnd, start, waitFor, type Run } from './trainerProcess.js';
+import { abortUnderLlamaBoard, EXAMPLES, readJson, readLines, runToEnd, start, waitFor, type Run } from './trainerProcess.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'trainyard-demo-'));
 const SUPPORT_OUT = join(TMP, 'support');
@@ -172,11 +172,7 @@ describe('demo trainer: interruption', () => {
 
   it('stops gracefully on SIGABRT with LLAMABOARD_ENABLED=1 and still saves the adapter', async () => {
     const out = join(TMP, 'abort');
-    const r = start(['train', 'support-lora.yaml', `output_dir=${out}`, 'logging_steps=2'],
-      { LLAMABOARD_ENABLED: '1', LLAMABOARD_WORKDIR: out, DEMO_TRAINER_STEP_DELAY_MS: '200' });
-    await waitFor(r, () => existsSync(join(out, 'trainer_log.jsonl')), 60_000);
-    r.child.kill('SIGABRT');
-    await r.done;
+    const r = await abortUnderLlamaBoard(['train', 'support-lora.yaml', `output_dir=${out}`, 'logging_steps=2'], out, 200);
     expect(r.code, r.out.slice(-2000)).toBe(0);
     expect(existsSync(join(out, 'adapter_model.safetensors'))).toBe(true);
     expect(existsSync(join(out, 'train_results.json'))).toBe(true);

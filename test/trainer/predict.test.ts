@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, readJson, readLines, runToEnd, start, waitFor, type Run } from './trainerProcess.js';
+import { abortUnderLlamaBoard, EXAMPLES, readJson, readLines, runToEnd, type Run } from './trainerProcess.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'trainyard-predict-'));
 const LORA_OUT = join(TMP, 'lora');
@@ -105,11 +105,7 @@ describe('demo trainer: do_predict with predict_with_generate', () => {
 
   it('exits 0 at the next prediction step on SIGABRT with LLAMABOARD_ENABLED=1', async () => {
     const out = join(LORA_OUT, 'predict-abort');
-    const r = start(['train', predictConfig('predict-abort', { max_samples: 40, per_device_eval_batch_size: 1 })],
-      { LLAMABOARD_ENABLED: '1', LLAMABOARD_WORKDIR: out, DEMO_TRAINER_STEP_DELAY_MS: '150' });
-    await waitFor(r, () => existsSync(join(out, 'trainer_log.jsonl')), 60_000);
-    r.child.kill('SIGABRT');
-    await r.done;
+    const r = await abortUnderLlamaBoard(['train', predictConfig('predict-abort', { max_samples: 40, per_device_eval_batch_size: 1 })], out, 150);
     expect(r.code, r.out.slice(-2000)).toBe(0);
     expect(existsSync(join(out, 'predict_results.json'))).toBe(false);
     expect(readFileSync(join(out, 'running_log.txt'), 'utf8')).toContain('Running Prediction');

@@ -1,5 +1,5 @@
 /** Compare domain: the run table, curves, predict and spot-check evaluations, CSV/HTML export, wired to the contract. */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { compareMethods, compareTopics } from '../../shared/contract/compare.js';
 import { RpcError } from '../../shared/rpc/protocol.js';
@@ -84,19 +84,31 @@ export function createCompareDomain(ctx: CoreContext, deps: CompareDeps): Domain
         } catch (e) {
           throw new RpcError('invalid', (e as Error).message);
         }
-        return deps.runs.launch({
-          name: `${run.name} · predict ${basename(outputDir).slice('predict-'.length)}`,
-          kind: 'predict',
-          taskId: run.taskId,
-          sweepId: run.sweepId,
-          parentRunId: run.id,
-          configYaml,
-          workDir: run.workDir,
-          gpuIndices: gpu ? [gpu.index] : [],
-          gpuUuids: gpu ? [gpu.uuid] : [],
-          estimateMiB: null,
-          outputDir,
-        });
+        // Claim predict-<n> now: launch is asynchronous, and a second evaluation started before it creates the folder
+        // would pick the same n (and be refused as sharing an output_dir, or overwrite a finished evaluation).
+        mkdirSync(outputDir, { recursive: true });
+        return deps.runs
+          .launch({
+            name: `${run.name} · predict ${basename(outputDir).slice('predict-'.length)}`,
+            kind: 'predict',
+            taskId: run.taskId,
+            sweepId: run.sweepId,
+            parentRunId: run.id,
+            configYaml,
+            workDir: run.workDir,
+            gpuIndices: gpu ? [gpu.index] : [],
+            gpuUuids: gpu ? [gpu.uuid] : [],
+            estimateMiB: null,
+            outputDir,
+          })
+          .catch((e: unknown) => {
+            try {
+              rmdirSync(outputDir); // only while still empty: a launch that failed leaves no predict-<n> behind
+            } catch {
+              /* not empty, or gone */
+            }
+            throw e;
+          });
       },
       'compare.predictions': ({ runId, offset, limit }) => {
         const run = need(runId);
