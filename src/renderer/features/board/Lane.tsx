@@ -33,7 +33,7 @@ export function Lane({ lane, gpu, queue, tasks, processes, runNames, choices }: 
 
   return (
     <section
-      className={`lane${over ? ' drag-over' : ''}${selected ? ' selected' : ''}${lane.paused ? ' paused' : ''}`}
+      className={`lane${lane.id === 'auto' ? ' lane-auto' : ''}${over ? ' drag-over' : ''}${selected ? ' selected' : ''}${lane.paused ? ' paused' : ''}`}
       data-testid={lane.id === 'auto' ? 'lane-auto' : 'gpu-card'}
       data-lane={lane.id}
       data-index={gpu?.index}
