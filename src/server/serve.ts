@@ -1,14 +1,16 @@
 /** The headless host: one HTTP server on 127.0.0.1 serving the built renderer, a few HTTP API routes, and the contract over WebSocket. */
 import { createReadStream, existsSync } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { methods, topics } from '../shared/contract/index.js';
 import { serveRpc } from '../shared/rpc/server.js';
 import { createCore, type Core } from '../core/createCore.js';
 import { sendPage, sendRefused } from './pages.js';
-import { allowedHosts, checkRequest, newToken, TOKEN_COOKIE } from './security.js';
+import { allowedHosts, checkRequest, newToken, tokenCookieName } from './security.js';
 import { resolveStatic, securityHeaders, sendFile } from './staticFiles.js';
 import { wsTransport } from './wsTransport.js';
 
@@ -38,6 +40,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const core = createCore({ dataDir: opts.dataDir, host: 'serve', env: opts.env, resourcesDir: opts.resourcesDir });
   await core.start();
   let hosts = new Set<string>();
+  let cookie = tokenCookieName(0);
   let connections = 0;
 
   const server = createServer((req, res) => {
@@ -56,7 +59,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     // Static assets carry no secrets, but the page and the API need the token; Host is checked for all of them.
     const isAsset = url.pathname.startsWith('/assets/') || url.pathname === '/favicon.svg';
-    const refusal = checkRequest(req, url, token, hosts, !isAsset);
+    const refusal = checkRequest(req, url, token, hosts, { requireToken: !isAsset, cookie });
     if (refusal) {
       if (url.pathname.startsWith('/api/')) res.writeHead(refusal.status, { ...securityHeaders(), 'Content-Type': 'application/json' }).end(JSON.stringify({ error: refusal.reason }));
       else sendRefused(res, refusal.status, refusal.reason);
@@ -67,7 +70,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       url.searchParams.delete('token');
       res.writeHead(302, {
         ...securityHeaders(),
-        'Set-Cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'Set-Cookie': `${cookie}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
         Location: url.pathname + (url.search || ''),
       });
       res.end();
@@ -90,7 +93,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         'Content-Type': 'text/plain; charset=utf-8',
         'Content-Disposition': `attachment; filename="${run.name.replace(/[^A-Za-z0-9._-]/g, '_')}.log"`,
       });
-      createReadStream(file).pipe(res);
+      // pipeline closes the file when the client aborts and turns a read error into a closed response, not a crash.
+      pipeline(createReadStream(file), res, () => {});
       return;
     }
     if (url.pathname.startsWith('/api/')) {
@@ -109,8 +113,17 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 32 * 1024 * 1024 });
   server.on('upgrade', (req, socket, head) => {
+    try {
+      upgrade(req, socket, head);
+    } catch (e) {
+      // Nothing a client sends before the handshake may take the engine down.
+      console.error('[serve] upgrade failed:', e);
+      socket.destroy();
+    }
+  });
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://placeholder');
-    const refusal = url.pathname === '/ws' ? checkRequest(req, url, token, hosts) : { status: 404, reason: 'Not found' };
+    const refusal = url.pathname === '/ws' ? checkRequest(req, url, token, hosts, { cookie }) : { status: 404, reason: 'Not found' };
     if (refusal) {
       socket.end(`HTTP/1.1 ${refusal.status} ${refusal.status === 401 ? 'Unauthorized' : refusal.status === 404 ? 'Not Found' : 'Forbidden'}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${refusal.reason}`);
       return;
@@ -130,10 +143,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         stop();
       });
     });
-  });
+  };
 
   const port = await listen(server, opts.port, opts.host, opts.portFallback ?? false);
   hosts = allowedHosts(opts.host, port);
+  cookie = tokenCookieName(port);
   const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,

@@ -1,6 +1,7 @@
 /** Serves the built renderer (out/renderer) with a strict Content-Security-Policy and no directory escapes. */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
 const TYPES: Record<string, string> = {
@@ -65,5 +66,5 @@ export function sendFile(res: ServerResponse, path: string): void {
     'Content-Type': type,
     'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
   });
-  createReadStream(path).pipe(res);
+  pipeline(createReadStream(path), res, () => {});
 }

@@ -3,6 +3,9 @@ import type { WebSocket } from 'ws';
 import type { Transport } from '../shared/rpc/transport.js';
 
 export function wsTransport(ws: WebSocket): Transport {
+  // Protocol errors (a frame over maxPayload, invalid UTF-8) arrive as 'error': without a listener Node throws and
+  // the whole engine exits. Drop that one connection instead; its 'close' cleans up.
+  ws.on('error', () => ws.terminate());
   return {
     post(message) {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));

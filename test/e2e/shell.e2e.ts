@@ -76,9 +76,25 @@ describe('app shell', () => {
     expect(await wsStatus(`${ws}?token=${serve.token}`, { Origin: serve.origin })).toBe('open');
   });
 
+  it('survives a malformed cookie from another local app and an oversized frame', async () => {
+    // A cookie like `x=100%` is not valid percent-encoding; it must not crash the WebSocket upgrade.
+    expect(await wsStatus(`ws://127.0.0.1:${serve.port}/ws`, { Origin: serve.origin, Cookie: 'other_app=100%' })).toBe(401);
+    // A frame over the 32 MiB limit closes that one connection, not the engine.
+    const closed = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${serve.port}/ws?token=${serve.token}`, { headers: { Origin: serve.origin } });
+      ws.on('open', () => ws.send('x'.repeat(33 * 1024 * 1024)));
+      ws.on('close', (code) => resolve(code));
+      ws.on('error', () => undefined);
+    });
+    expect(closed).not.toBe(1000);
+    const health = await fetch(`${serve.origin}/api/health`, { headers: { Authorization: `Bearer ${serve.token}` } });
+    expect(health.status).toBe(200);
+    expect(serve.child.exitCode).toBeNull();
+  });
+
   it('shows the blocked screen when the token is wrong (engine restarted with a new token)', async () => {
     const ctx = await browser.newContext();
-    await ctx.addCookies([{ name: 'trainyard_token', value: 'stale-token-from-an-old-engine', url: serve.origin }]);
+    await ctx.addCookies([{ name: `trainyard_token_${serve.port}`, value: 'stale-token-from-an-old-engine', url: serve.origin }]);
     const page = await ctx.newPage();
     // The page itself is refused by the server with an explanation.
     const res = await page.goto(serve.origin + '/');

@@ -81,6 +81,8 @@ export function serveRpc<M extends AnyMethods, T extends AnyTopics>(transport: T
           ...ctx,
           subscriptionId: msg.id,
         });
+        // A client that reuses an id replaces its subscription; the old one must not leak its listener.
+        active.get(msg.id)?.();
         active.set(msg.id, stop);
       } catch (e) {
         opts.onInternalError?.(msg.topic, e);
