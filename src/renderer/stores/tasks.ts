@@ -23,6 +23,24 @@ interface TasksState {
   upsert(task: Task): void;
 }
 
+/** Splits files into groups whose contents stay under `limit` characters (a single bigger file goes alone). */
+export function batchesBySize<F extends { content: string }>(files: F[], limit: number): F[][] {
+  const out: F[][] = [];
+  let cur: F[] = [];
+  let size = 0;
+  for (const f of files) {
+    if (cur.length && size + f.content.length > limit) {
+      out.push(cur);
+      cur = [];
+      size = 0;
+    }
+    cur.push(f);
+    size += f.content.length;
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
 export const useTasks = create<TasksState>((set, get) => ({
   tasks: [],
   loaded: false,
@@ -38,8 +56,15 @@ export const useTasks = create<TasksState>((set, get) => ({
     return result;
   },
   async importFiles(files, skippedHere = []) {
-    const r = files.length ? await api.call('tasks.import', { files }) : { tasks: [], skipped: [] };
-    const result = { imported: r.tasks.map((t) => t.name), skipped: [...skippedHere, ...r.skipped], at: Date.now() };
+    const imported: string[] = [];
+    const skipped = [...skippedHere];
+    // The engine takes at most 32 MiB per message: send big drops in batches well under that.
+    for (const batch of batchesBySize(files, 8_000_000)) {
+      const r = await api.call('tasks.import', { files: batch });
+      imported.push(...r.tasks.map((t) => t.name));
+      skipped.push(...r.skipped);
+    }
+    const result = { imported, skipped, at: Date.now() };
     set({ lastImport: result });
     return result;
   },
