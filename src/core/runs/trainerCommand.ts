@@ -10,12 +10,14 @@ export function demoTrainerScript(resourcesDir: string): string {
   return join(resourcesDir, 'trainers', 'demo', 'llamafactory_demo.py');
 }
 
-const pythonCache = new Map<string, string | null>();
+/** Successes are kept; a failure is retried after a while, so installing PyTorch takes effect without a restart. */
+const pythonCache = new Map<string, { problem: string | null; at: number }>();
+const FAILURE_TTL_MS = 30_000;
 
-/** Returns null when this python can import torch, else the reason. Cached: it costs a second or two. */
+/** Returns null when this python can import torch, else the reason. Cached: the import costs a second or two. */
 function pythonProblem(python: string, env: NodeJS.ProcessEnv): string | null {
   const cached = pythonCache.get(python);
-  if (cached !== undefined) return cached;
+  if (cached && (cached.problem === null || Date.now() - cached.at < FAILURE_TTL_MS)) return cached.problem;
   const r = spawnSync(python, ['-c', 'import torch, yaml'], { env, timeout: 20_000, encoding: 'utf8' });
   const problem =
     r.error != null
@@ -23,7 +25,7 @@ function pythonProblem(python: string, env: NodeJS.ProcessEnv): string | null {
       : r.status === 0
         ? null
         : `${python} cannot import torch/yaml: ${(r.stderr || '').trim().split('\n').at(-1) ?? ''}`;
-  pythonCache.set(python, problem);
+  pythonCache.set(python, { problem, at: Date.now() });
   return problem;
 }
 
