@@ -32,7 +32,8 @@ const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
 
 export function createCompareDomain(ctx: CoreContext, deps: CompareDeps): Domain<typeof compareMethods, typeof compareTopics> & { repo: CompareRepo } {
   const repo = new CompareRepo(ctx.db);
-  const aborts = new Set<AbortController>();
+  /** Spot-checks in progress by id, for cancel and shutdown. */
+  const aborts = new Map<string, AbortController>();
   const need = (id: string): Run => {
     const r = deps.runs.get(id);
     if (!r) throw new RpcError('not_found', `No run ${id}.`);
@@ -60,7 +61,7 @@ export function createCompareDomain(ctx: CoreContext, deps: CompareDeps): Domain
     stop() {
       offRuns?.();
       offMetrics?.();
-      for (const a of aborts) a.abort();
+      for (const a of aborts.values()) a.abort();
     },
     handlers: {
       'compare.table': ({ filter }) => table(filter),
@@ -166,15 +167,27 @@ export function createCompareDomain(ctx: CoreContext, deps: CompareDeps): Domain
         };
         repo.insertSpotCheck({ ...summary, runId: run.id });
         const abort = new AbortController();
-        aborts.add(abort);
+        aborts.set(summary.id, abort);
         void runSpotCheck({ id: summary.id, runId: run.id, file, cases, maxTokens: maxTokens ?? 256 }, repo, deps.inference, (s) => changed(run.id, s), abort.signal)
           .catch((e: unknown) => {
             repo.updateSpotCheck(summary.id, 'failed', (e as Error).message);
             changed(run.id);
           })
-          .finally(() => aborts.delete(abort));
+          .finally(() => aborts.delete(summary.id));
         changed(run.id, summary);
         return summary;
+      },
+      'compare.cancelSpotCheck': ({ id }) => {
+        const s = repo.spotCheck(id);
+        if (!s) throw new RpcError('not_found', `No spot-check ${id}.`);
+        const abort = aborts.get(id);
+        if (!abort || s.status !== 'running') return s;
+        abort.abort();
+        // Marked at once (the loop marks it the same way when its request notices the abort).
+        repo.updateSpotCheck(id, 'failed', 'Stopped.');
+        const now = repo.spotCheck(id)!;
+        changed(now.runId, now);
+        return now;
       },
       'compare.spotCheckDetail': ({ id }) => {
         const s = repo.spotCheck(id);

@@ -17,14 +17,46 @@ export interface StreamedAnswer {
   tokens: number;
 }
 
+/** How long a spot-check request may go without receiving a byte before that prompt fails. */
+export const SPOT_CHECK_IDLE_MS = 120_000;
+
 /** One streamed chat completion; `baseURL` is the OpenAI-style base ending in /v1. */
 export async function streamAnswer(
   server: { baseURL: string; apiKey: string; model: string },
   prompt: string,
   maxTokens: number,
   signal?: AbortSignal,
+  idleMs: number = SPOT_CHECK_IDLE_MS,
 ): Promise<StreamedAnswer> {
   const t0 = performance.now();
+  // A stalled server (no headers, or no byte for idleMs) would hold the check forever: an idle timer, reset per chunk.
+  const idle = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => idle.abort(), idleMs);
+  };
+  const both = signal ? AbortSignal.any([signal, idle.signal]) : idle.signal;
+  const stalled = () => new Error(`The server sent nothing for ${idleMs >= 1000 ? `${Math.round(idleMs / 1000)} s` : `${idleMs} ms`}; gave up on this prompt.`);
+  arm();
+  try {
+    return await readAnswer(server, prompt, maxTokens, both, arm, t0);
+  } catch (e) {
+    if (idle.signal.aborted && !signal?.aborted) throw stalled();
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readAnswer(
+  server: { baseURL: string; apiKey: string; model: string },
+  prompt: string,
+  maxTokens: number,
+  signal: AbortSignal,
+  onChunk: () => void,
+  t0: number,
+): Promise<StreamedAnswer> {
   const res = await fetch(`${server.baseURL.replace(/\/$/, '')}/chat/completions`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...(server.apiKey ? { Authorization: `Bearer ${server.apiKey}` } : {}) },
@@ -57,7 +89,9 @@ export async function streamAnswer(
     }
     if (typeof o.usage?.completion_tokens === 'number') usageTokens = o.usage.completion_tokens;
   };
+  onChunk();
   for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
+    onChunk();
     buf += decoder.decode(part, { stream: true });
     let nl: number;
     // SSE: lines "data: …"; LLaMA-Factory separates with "\n", others with "\r\n".
@@ -77,6 +111,8 @@ export interface SpotCheckJob {
   file: string;
   cases: SpotCheckCase[];
   maxTokens: number;
+  /** Per-prompt idle timeout (tests shorten it); SPOT_CHECK_IDLE_MS when absent. */
+  idleMs?: number;
 }
 
 /** Runs the cases one by one (the HF engine serves one generation at a time); every answer is stored as it arrives. */
@@ -91,23 +127,26 @@ export async function runSpotCheck(
     const s = repo.spotCheck(job.id);
     if (s) onProgress(s);
   };
+  const stopped = () => {
+    repo.updateSpotCheck(job.id, 'failed', 'Stopped.');
+    progress();
+  };
   let server;
   try {
-    server = await inference.ensureServer(job.runId);
+    // Loading a server can take minutes: a cancel meanwhile ends the check at once.
+    server = await untilAborted(inference.ensureServer(job.runId), signal);
   } catch (e) {
+    if (signal?.aborted) return stopped();
     repo.updateSpotCheck(job.id, 'failed', `Could not start the chat server: ${(e as Error).message}`);
     return progress();
   }
   let failures = 0;
   for (let i = 0; i < job.cases.length; i++) {
-    if (signal?.aborted) {
-      repo.updateSpotCheck(job.id, 'failed', 'Stopped.');
-      return progress();
-    }
+    if (signal?.aborted) return stopped();
     const c = job.cases[i]!;
     let item: SpotCheckItem;
     try {
-      const a = await streamAnswer(server, c.prompt, job.maxTokens, signal);
+      const a = await streamAnswer(server, c.prompt, job.maxTokens, signal, job.idleMs);
       const sc = scoreAnswer(a.answer, c.expected);
       const genMs = a.ttftMs !== null ? a.totalMs - a.ttftMs : a.totalMs;
       item = {
@@ -124,6 +163,8 @@ export async function runSpotCheck(
         error: null,
       };
     } catch (e) {
+      // A cancel mid-answer is not this prompt's failure.
+      if (signal?.aborted) return stopped();
       failures++;
       item = { index: i, prompt: c.prompt, expected: c.expected, answer: null, exact: false, contains: false, rougeL: 0, ttftMs: null, totalMs: null, tokens: null, tokensPerSec: null, error: (e as Error).message };
     }
@@ -134,4 +175,15 @@ export async function runSpotCheck(
   const allFailed = failures === job.cases.length;
   repo.updateSpotCheck(job.id, allFailed ? 'failed' : 'finished', allFailed ? 'Every request failed; see the examples for the errors.' : null);
   progress();
+}
+
+/** The promise, or a rejection as soon as the signal aborts. */
+function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(new Error('Stopped.'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('Stopped.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -42,6 +42,8 @@ const isActive = (r: Run | null) => !!r && ACTIVE_RUN_STATUSES.includes(r.status
 
 export class ServerPool {
   private entries = new Map<string, Entry>();
+  /** Launches in progress by target key, so concurrent ensure() calls start one server. */
+  private pending = new Map<string, Promise<ChatServer>>();
   private repo: ChatRepo;
   private idleTimer: NodeJS.Timeout | null = null;
   private o: Required<PoolOptions>;
@@ -74,12 +76,26 @@ export class ServerPool {
       have.info.lastUsedAt = Date.now();
       return have.info;
     }
+    // A second call while the first is still launching (double click, chat and spot-check on one target) shares its launch.
+    const inFlight = this.pending.get(key);
+    if (inFlight) {
+      const info = await inFlight;
+      if (opts.deployed && !info.deployed) this.setDeployed(info.id, true);
+      return info;
+    }
     const run = this.deps.runs.get(target.runId);
     if (!run) throw new RpcError('not_found', `No run ${target.runId}.`);
     if (run.kind === 'api') throw new RpcError('bad_request', 'That run is an inference server itself; pick the training run.');
-    const entry = await this.launch(run, target, opts.gpuUuid ?? null, opts.deployed ?? false, null);
-    this.entries.set(key, entry);
-    return entry.info;
+    const launching = this.launch(run, target, opts.gpuUuid ?? null, opts.deployed ?? false, null).then((entry) => {
+      this.entries.set(key, entry);
+      return entry.info;
+    });
+    this.pending.set(key, launching);
+    try {
+      return await launching;
+    } finally {
+      this.pending.delete(key);
+    }
   }
 
   /** Resolves when the target's server answers; rejects with the failure (and its log tail) when it dies first. */

@@ -1,5 +1,5 @@
 /** The scheduler loop: on every snapshot, run change and board change, plans placements and launches what fits. */
-import type { Run } from '../../shared/types/run.js';
+import { ACTIVE_RUN_STATUSES, type Run } from '../../shared/types/run.js';
 import type { GpuSnapshot } from '../../shared/types/gpu.js';
 import type { QueueItem } from '../../shared/types/task.js';
 import type { TaskService } from '../configs/taskService.js';
@@ -94,12 +94,23 @@ export function createScheduler(ctx: CoreContext, deps: SchedulerDeps) {
         // The uncalibrated figure: calibration compares measured peaks with what the model alone predicted.
         estimateMiB: est ? Math.round(est.highMiB / ratio) : null,
       });
-      board.repo.setState(item.id, 'running', run.id, null, needMiB);
       launchErrors.delete(item.id);
+      // The launch can take seconds: the item may have been cancelled (or removed) meanwhile.
+      const now = board.repo.get(item.id);
+      if (!now || now.state !== 'running' || now.runId !== null) {
+        await runs.stop(run.id).catch((e: unknown) => console.error('[scheduler] could not stop the run of a cancelled item:', e));
+        return;
+      }
+      board.repo.setState(item.id, 'running', run.id, null, needMiB);
+      // A run that already ended inside launch() fired its change before the item knew its run id.
+      const latest = runs.get(run.id) ?? run;
+      if (!ACTIVE_RUN_STATUSES.includes(latest.status)) onRunChange(latest);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       launchErrors.set(item.id, { until: Date.now() + RETRY_AFTER_LAUNCH_ERROR_MS, message });
-      board.repo.setState(item.id, 'queued', null, `Could not start: ${message}`, item.needMiB ?? null);
+      const now = board.repo.get(item.id);
+      // Only an item still waiting on this launch goes back to the queue; a cancelled one stays cancelled.
+      if (now && now.state === 'running' && now.runId === null) board.repo.setState(item.id, 'queued', null, `Could not start: ${message}`, item.needMiB ?? null);
     }
   }
 
@@ -145,7 +156,7 @@ export function createScheduler(ctx: CoreContext, deps: SchedulerDeps) {
 
   /** A run ended: free its item; an early OOM goes back to the front of its lane once, with what to change. */
   function onRunChange(run: Run): void {
-    if (['starting', 'running', 'stopping'].includes(run.status)) return;
+    if (ACTIVE_RUN_STATUSES.includes(run.status)) return;
     const item = board.repo.byRun(run.id);
     if (!item || item.state !== 'running') return;
     board.repo.setState(item.id, 'done', run.id, item.note, item.needMiB ?? null);

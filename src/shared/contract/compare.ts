@@ -58,6 +58,8 @@ export const compareMethods = {
       })
       .strict(),
   ),
+  /** Stops a running spot-check; it ends 'failed' with "Stopped.", keeping the answers so far. Returns it as it is now. */
+  'compare.cancelSpotCheck': method<SpotCheckSummary>()(z.object({ id: z.string().min(1).max(100) }).strict()),
   'compare.spotCheckDetail': method<SpotCheckDetail>()(z.object({ id: z.string().min(1).max(100) }).strict()),
   /** The table (same filter, same columns as shown) as CSV text. */
   'compare.exportCsv': method<{ csv: string; fileName: string }>()(

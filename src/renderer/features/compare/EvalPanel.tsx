@@ -45,6 +45,14 @@ export function EvalPanel({ row, onClose }: { row: CompareRow; onClose: () => vo
       setBusy(false);
     }
   };
+  const cancelSpot = async () => {
+    if (!spot) return;
+    try {
+      await api.call('compare.cancelSpotCheck', { id: spot.id });
+    } catch (e) {
+      localToast('error', errorMessage(e));
+    }
+  };
   const runPredict = async () => {
     try {
       const r = await api.call('compare.predict', { runId: row.runId, evalDataset: dataset.trim(), ...(Number(maxSamples) > 0 ? { maxSamples: Number(maxSamples) } : {}) });
@@ -73,6 +81,11 @@ export function EvalPanel({ row, onClose }: { row: CompareRow; onClose: () => vo
           <button className="button primary" disabled={!file || busy || spot?.status === 'running'} onClick={() => void runSpot()} data-testid="spot-run">
             {t('compare.eval.runSpot')}
           </button>
+          {spot?.status === 'running' && (
+            <button className="button" onClick={() => void cancelSpot()} data-testid="spot-cancel">
+              {t('compare.eval.cancelSpot')}
+            </button>
+          )}
           {spot && (
             <p className="mono" data-testid="spot-summary" data-status={spot.status}>
               {spot.status === 'running'

@@ -71,6 +71,7 @@ export const compare = {
   'compare.eval.spotHelp': 'A JSON or JSONL file of prompts with expected answers ({prompt, expected} or alpaca {instruction, input, output}), sent to the run\'s chat server.',
   'compare.eval.file': 'Test file',
   'compare.eval.runSpot': 'Run spot-check',
+  'compare.eval.cancelSpot': 'Cancel',
   'compare.eval.progress': '{done} / {total} answered',
   'compare.eval.predictTitle': 'LLaMA-Factory predict',
   'compare.eval.predictHelp': 'Runs do_predict with this run\'s adapter on a free GPU; BLEU-4 and ROUGE fill the table when it finishes.',

@@ -73,6 +73,7 @@ export const compare: Record<keyof typeof en, string> = {
   'compare.eval.spotHelp': 'JSON 或 JSONL 文件，每条包含提示词与期望答案（{prompt, expected} 或 alpaca {instruction, input, output}），发送到该运行的对话服务。',
   'compare.eval.file': '测试文件',
   'compare.eval.runSpot': '开始抽检',
+  'compare.eval.cancelSpot': '取消',
   'compare.eval.progress': '已回答 {done} / {total}',
   'compare.eval.predictTitle': 'LLaMA-Factory 预测',
   'compare.eval.predictHelp': '在空闲 GPU 上用该运行的适配器执行 do_predict；完成后 BLEU-4 与 ROUGE 会填入表格。',
