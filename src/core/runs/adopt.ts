@@ -1,19 +1,29 @@
 /** Adoption: re-attach to a run the store thinks is active (after launch, an engine restart or a dropped link), or settle it from its files. */
 import type { FailureReason } from '../../shared/types/run.js';
 import type { StoredRun } from '../store/runsRepo.js';
-import { holderProcessMatches, readExitInfo, readHolderInfo } from './holderProcess.js';
+import { holderPidMatches, holderProcessMatches, readExitInfo, readHolderInfo } from './holderProcess.js';
 import { attach, dropLive } from './liveRuns.js';
 import { catchUpMetrics, finish } from './runEnd.js';
 import { isActive, sleep, type SupervisorState } from './supervisorState.js';
 
+/**
+ * Run-end and re-adoption are started from socket events and timers, where nobody awaits them: a rejection there
+ * (an SQLITE_FULL on a full disk, say) must be logged, not left unhandled — that would end the engine.
+ */
+function background(what: string, id: string, p: Promise<void>): void {
+  p.catch((e: unknown) => console.error(`[runs] ${what} of run ${id} failed:`, e));
+}
+
 /** Re-attach to a run the store thinks is active, or settle it from its files. */
 export async function adopt(s: SupervisorState, run: StoredRun): Promise<void> {
+  // Already attached (a retry and a launch, or a stop, raced here): a second link would leak the first one.
+  if (s.live.has(run.id)) return;
   const info = readHolderInfo(run.runDir);
   if (info && holderProcessMatches(info, run.runDir)) {
     try {
       await attach(s, run, info.socketPath, info.trainerPid, {
-        exit: (exit) => void finish(s, run.id, exit),
-        closed: () => void onClosed(s, run.id),
+        exit: (exit) => background('finishing', run.id, finish(s, run.id, exit)),
+        closed: () => background('re-adopting', run.id, onClosed(s, run.id)),
       });
       return;
     } catch {
@@ -23,16 +33,21 @@ export async function adopt(s: SupervisorState, run: StoredRun): Promise<void> {
   }
   const exit = readExitInfo(run.runDir);
   if (exit) return finish(s, run.id, exit);
-  if (info && holderProcessMatches(info, run.runDir)) {
-    // Alive but did not answer in time (a loaded machine): keep it active and try again shortly, never call it lost.
+  // Alive but did not answer in time (a loaded machine), or still coming up (no holder.json yet: a stop or an engine
+  // restart while the run is 'starting'): keep it active and try again shortly, never call it lost. The pid recorded
+  // at spawn is checked against /proc/<pid>/cmdline, so a reused pid does not keep a dead run active.
+  if ((info && holderProcessMatches(info, run.runDir)) || holderPidMatches(run.holderPid, run.runDir)) {
     const t = setTimeout(() => {
       s.retries.delete(t);
       const latest = s.repo.get(run.id);
-      if (latest && isActive(latest) && !s.live.has(run.id)) void adopt(s, latest);
+      if (latest && isActive(latest) && !s.live.has(run.id)) background('re-adopting', run.id, adopt(s, latest));
     }, 1000);
     s.retries.add(t);
     return;
   }
+  // Callers may hold an older copy of the run: settle the stored one, and never overwrite a run that already ended.
+  const latest = s.repo.get(run.id);
+  if (!latest || !isActive(latest) || s.live.has(run.id)) return;
   const failure: FailureReason = {
     kind: 'unknown',
     message: info
@@ -40,10 +55,10 @@ export async function adopt(s: SupervisorState, run: StoredRun): Promise<void> {
       : 'The run never started: its holder did not come up.',
     suggestion: 'Restart the run; with "resume" it continues from its last checkpoint.',
   };
-  catchUpMetrics(s, run);
-  Object.assign(run, { status: 'lost', failure, endedAt: Date.now() });
-  s.repo.save(run);
-  s.changed(run, true);
+  catchUpMetrics(s, latest);
+  Object.assign(latest, { status: 'lost', failure, endedAt: Date.now() });
+  s.repo.save(latest);
+  s.changed(latest, true);
 }
 
 /**

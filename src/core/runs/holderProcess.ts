@@ -22,6 +22,8 @@ export interface ExitInfo {
   signal: string | null;
   endedAt: number;
   error?: string;
+  /** Trainer output the holder could not append to console.log (a full disk); it still went to live viewers. */
+  droppedBytes?: number;
 }
 
 export const runFiles = (runDir: string) => ({
@@ -68,6 +70,9 @@ export function spawnHolder(runDir: string, launch: LaunchFile, env: NodeJS.Proc
     // Inside Electron, process.execPath is the Electron binary: make it behave as plain Node for the holder.
     env: process.versions.electron ? { ...env, ELECTRON_RUN_AS_NODE: '1' } : env,
   });
+  // A failed spawn (ENOENT, EAGAIN, EMFILE…) is reported as an 'error' event as well as by a missing pid: without a
+  // listener that event would crash the engine. The missing pid below is what the caller acts on.
+  child.on('error', (e) => console.error(`[runs] the run holder for ${runDir} failed to start:`, e));
   child.unref();
   if (child.pid === undefined) throw new Error('Could not start the run holder process.');
   return child.pid;
@@ -101,9 +106,14 @@ export function pidAlive(pid: number): boolean {
 
 /** pid alive AND it is our holder for this run dir (guards against pid reuse after a reboot). */
 export function holderProcessMatches(info: HolderInfo, runDir: string): boolean {
-  if (!pidAlive(info.holderPid)) return false;
+  return holderPidMatches(info.holderPid, runDir);
+}
+
+/** The same check from a bare pid (the one recorded at spawn, before the holder has written holder.json). */
+export function holderPidMatches(holderPid: number | null | undefined, runDir: string): boolean {
+  if (!holderPid || !pidAlive(holderPid)) return false;
   try {
-    const cmd = readFileSync(`/proc/${info.holderPid}/cmdline`, 'utf8').split('\0');
+    const cmd = readFileSync(`/proc/${holderPid}/cmdline`, 'utf8').split('\0');
     return cmd.some((a) => a.endsWith('holder.mjs')) && cmd.includes(resolve(runDir));
   } catch {
     // No /proc (macOS): the pid check is all we have.

@@ -30,11 +30,22 @@ export async function attach(
     s.live.delete(run.id);
     throw e;
   }
+  // The run may have ended (an exit frame right behind the hello: finish → dropLive) or been let go (shutdown) while
+  // the link opened: this entry is no longer the run's, so start nothing on it — a follower here would never stop.
+  if (s.live.get(run.id) !== l) {
+    l.link.close();
+    return;
+  }
   const current = s.repo.get(run.id)!;
   if (current.status === 'starting') {
     Object.assign(current, { status: 'running', pid: trainerPid, startedAt: current.startedAt ?? Date.now() });
     s.repo.save(current);
     s.changed(current, true);
+  } else if (current.status === 'stopping' && current.pid === null) {
+    // Stopped while still starting: record the trainer all the same, then deliver the stop below.
+    Object.assign(current, { pid: trainerPid, startedAt: current.startedAt ?? Date.now() });
+    s.repo.save(current);
+    s.changed(current, false);
   }
   if (current.kind !== 'api') l.follower = follow(s, current);
   if (current.status === 'stopping') escalate(s, l);

@@ -170,7 +170,26 @@ export class Supervisor implements RunSupervisor {
     };
     this.repo.save(run);
     const socketPath = socketPathFor(runDir);
-    run.holderPid = spawnHolder(runDir, { argv, cwd: spec.workDir, socketPath, cols: 120, rows: 32 }, { ...this.ctx.env, ...env });
+    try {
+      run.holderPid = spawnHolder(runDir, { argv, cwd: spec.workDir, socketPath, cols: 120, rows: 32 }, { ...this.ctx.env, ...env });
+    } catch (e) {
+      // No holder, so nothing will ever report on this run: settle it now rather than leave it 'starting' forever.
+      const detail = e instanceof Error ? e.message : String(e);
+      Object.assign(run, {
+        status: 'failed',
+        endedAt: Date.now(),
+        failure: {
+          kind: /ENOSPC|No space left/.test(detail) ? 'disk-full' : 'unknown',
+          message: `Trainyard could not start the run's holder process: ${detail}`,
+          suggestion: /ENOSPC|No space left/.test(detail)
+            ? 'Free disk space in the Trainyard data folder, then launch the run again.'
+            : 'Launch the run again; if it keeps failing, check free memory and the process limit (ulimit -u) of this machine.',
+        },
+      } satisfies Partial<StoredRun>);
+      this.repo.save(run);
+      this.changed(run, true);
+      return this.get(id)!;
+    }
     this.repo.save(run);
     this.changed(run, true);
     const deadline = Date.now() + (this.opts.holderStartMs ?? 15_000);

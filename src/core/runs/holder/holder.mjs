@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { createLogWriter } from './logWriter.mjs';
 
 const require = createRequire(import.meta.url);
 const pty = require('node-pty');
@@ -23,11 +24,24 @@ const MAX_CLIENT_BACKLOG = 8 * 1024 * 1024;
 function writeJsonAtomic(name, value) {
   const file = path.join(runDir, name);
   const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w');
-  fs.writeSync(fd, JSON.stringify(value, null, 2) + '\n');
-  fs.fsyncSync(fd);
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
+  try {
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(fd, JSON.stringify(value, null, 2) + '\n');
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    // A full disk: leave no half-written tmp behind; the caller decides what a missing file means.
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      /* never created */
+    }
+    throw e;
+  }
 }
 
 function frame(type, payload) {
@@ -38,6 +52,10 @@ function frame(type, payload) {
 }
 
 const logFd = fs.openSync(path.join(runDir, 'console.log'), 'a');
+// A full disk must never end the holder (the trainer would get SIGHUP): appends that fail are dropped and counted,
+// later ones retry, and exit.json records the count. Live viewers still get every byte.
+const log = createLogWriter(logFd);
+// The offset in the byte stream viewers get: console.log's size plus any bytes dropped from it (zero on a healthy disk).
 let offset = fs.fstatSync(logFd).size;
 const clients = new Set();
 let exited = null;
@@ -55,8 +73,12 @@ try {
   });
 } catch (e) {
   const msg = `Trainyard could not start ${JSON.stringify(launch.argv[0])}: ${e && e.message ? e.message : String(e)}\n`;
-  fs.writeSync(logFd, msg);
-  writeJsonAtomic('exit.json', { exitCode: 127, signal: null, endedAt: Date.now(), error: msg.trim() });
+  log.append(Buffer.from(msg));
+  try {
+    writeJsonAtomic('exit.json', { exitCode: 127, signal: null, endedAt: Date.now(), error: msg.trim() });
+  } catch (err) {
+    note('writing exit.json', err);
+  }
   process.exit(0);
 }
 
@@ -93,8 +115,14 @@ if (sock && typeof sock.destroy === 'function') {
 term.onData((chunk) => {
   if (exited) return;
   const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-  fs.writeSync(logFd, buf);
   bytesSeen += buf.length;
+  // Never throws: a failed append is counted (and announced in the file once space returns) — see logWriter.mjs.
+  const notice = log.append(buf);
+  if (notice) forward(notice);
+  forward(buf);
+});
+
+function forward(buf) {
   const start = offset;
   offset += buf.length;
   if (clients.size === 0) return;
@@ -103,18 +131,38 @@ term.onData((chunk) => {
   head.writeUInt32BE(start % 0x100000000, 4);
   const f = frame('D', Buffer.concat([head, buf]));
   for (const c of clients) if (c.writableLength < MAX_CLIENT_BACKLOG) c.write(f);
-});
+}
+
+/** Each step on its own: a full or failing disk must not keep exit.json from being attempted, nor the holder from ending. */
+function attempt(what, fn) {
+  try {
+    fn();
+  } catch (e) {
+    note(what, e);
+  }
+}
+
+function note(what, e) {
+  try {
+    process.stderr.write(`holder: ${what} failed: ${e && e.message ? e.message : String(e)}\n`);
+  } catch {
+    /* stderr is ignored anyway */
+  }
+}
 
 term.onExit(({ exitCode, signal }) => {
-  fs.fsyncSync(logFd);
-  fs.closeSync(logFd);
+  const notice = log.finish();
+  if (notice) forward(notice);
+  attempt('fsync of console.log', () => fs.fsyncSync(logFd));
+  attempt('close of console.log', () => fs.closeSync(logFd));
   exited = {
     exitCode: signal ? 128 + signal : exitCode,
     signal: signal ? signalName(signal) : null,
     endedAt: Date.now(),
-    logBytes: offset,
+    logBytes: offset - log.droppedBytes,
+    ...(log.droppedBytes ? { droppedBytes: log.droppedBytes } : {}),
   };
-  writeJsonAtomic('exit.json', exited);
+  attempt('writing exit.json', () => writeJsonAtomic('exit.json', exited));
   const f = frame('X', Buffer.from(JSON.stringify(exited)));
   for (const c of clients) c.end(f);
   server.close();
@@ -177,11 +225,20 @@ const writeHolderJson = () =>
     script: path.resolve(process.argv[1]),
     startedAt: Date.now(),
   });
+// On a full disk holder.json may not fit yet: keep trying (the engine keeps a live holder's run active meanwhile).
+const publish = () => {
+  try {
+    writeHolderJson();
+  } catch (e) {
+    note('writing holder.json', e);
+    if (!exited) setTimeout(publish, 2000).unref();
+  }
+};
 server.on('error', (e) => {
-  fs.writeSync(2, `holder socket error: ${e.message}\n`);
-  if (!fs.existsSync(path.join(runDir, 'holder.json'))) writeHolderJson();
+  note('socket', e);
+  if (!fs.existsSync(path.join(runDir, 'holder.json'))) publish();
 });
-server.listen(socketPath, writeHolderJson);
+server.listen(socketPath, publish);
 // The engine may be gone for hours; nothing here should end the holder except the trainer's exit.
 process.on('SIGHUP', () => {});
 process.on('SIGPIPE', () => {});
