@@ -53,7 +53,7 @@ export function App(): React.JSX.Element {
   const { route, navigate } = useUi();
   return (
     <div className="app">
-      <nav className="sidebar" aria-label="Main">
+      <nav className="sidebar" aria-label={t('nav.main')}>
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">
             ▤

@@ -53,6 +53,34 @@ describe('app shell', () => {
     await page.close();
   });
 
+  it('keeps a GPU reserved for chat, chosen in Settings', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(serve.url);
+    await page.getByTestId('nav-settings').click();
+    const select = page.getByTestId('settings-chat-reserved');
+    // Options come from the live GPU snapshot (the CPU device on a machine without GPUs).
+    await select.locator('option').nth(1).waitFor({ state: 'attached' });
+    const value = await select.locator('option').nth(1).getAttribute('value');
+    await select.selectOption(value!);
+    await page.reload();
+    await expect(page.getByTestId('settings-chat-reserved').inputValue()).resolves.toBe(value);
+    await screenshot(page, 'settings-en');
+    await page.close();
+  });
+
+  it('offers the demo trainer in Settings when llamafactory-cli is missing, and loads the examples', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(serve.url);
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings-try-demo').click();
+    // It lands on the board with the example tasks imported and the demo trainer chosen.
+    await page.getByTestId('board-view').waitFor();
+    await page.getByText('support-lora').first().waitFor();
+    await page.getByTestId('nav-settings').click();
+    expect(await page.getByTestId('trainer-kind-demo').isChecked()).toBe(true);
+    await page.close();
+  });
+
   it('refuses the page without the token and explains what to do', async () => {
     const page = await browser.newPage();
     const res = await page.goto(serve.origin + '/');

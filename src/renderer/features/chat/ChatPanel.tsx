@@ -37,7 +37,7 @@ export function ChatPanel(): React.JSX.Element {
           {runName ?? target.runId}
           {target.checkpoint ? ` @ ${target.checkpoint}` : ''}
         </strong>
-        <select value={convId ?? ''} onChange={(e) => void useChat.getState().selectConversation(e.target.value)} aria-label="conversation">
+        <select value={convId ?? ''} onChange={(e) => void useChat.getState().selectConversation(e.target.value)} aria-label={t('chat.conversationLabel')}>
           {conversations.map((c) => (
             <option key={c.id} value={c.id}>
               {c.title}

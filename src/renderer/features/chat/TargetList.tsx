@@ -23,7 +23,7 @@ function RunRow({ run, picked, onPick, onOpen }: { run: Run; picked: ChatTarget[
         <span className={`badge ${run.status}`}>{t(`runs.status.${run.status}`)}</span>
       </div>
       <div className="chat-run-actions">
-        <select value={ckpt} onChange={(e) => setCkpt(e.target.value)} aria-label="checkpoint" data-testid="chat-run-checkpoint">
+        <select value={ckpt} onChange={(e) => setCkpt(e.target.value)} aria-label={t('chat.checkpointLabel')} data-testid="chat-run-checkpoint">
           <option value="">{t('chat.final')}</option>
           {checkpoints.map((c) => (
             <option key={c} value={c}>

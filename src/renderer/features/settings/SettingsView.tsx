@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { Settings } from '../../../shared/types/settings.js';
 import { errorMessage } from '../../api/client.js';
 import { useT } from '../../i18n/index.js';
+import { useGpus } from '../../stores/gpus.js';
 import { useSettings } from '../../stores/settings.js';
 import { localToast } from '../../stores/toasts.js';
 import { TrainerSettings } from './TrainerSettings.js';
@@ -10,6 +11,8 @@ import { TrainerSettings } from './TrainerSettings.js';
 export function SettingsView(): React.JSX.Element {
   const t = useT();
   const { settings, info, update } = useSettings();
+  // Select the snapshot itself: a selector that builds a new array each call would re-render forever (zustand 5).
+  const gpus = useGpus((s) => s.snapshot)?.gpus ?? [];
   if (!settings) return <p className="muted">{t('common.loading')}</p>;
   const save = (patch: Parameters<typeof update>[0]) => update(patch).catch((e) => localToast('error', t('common.error'), errorMessage(e)));
   return (
@@ -56,6 +59,21 @@ export function SettingsView(): React.JSX.Element {
 
       <h2 className="section-title">{t('settings.chat')}</h2>
       <div className="panel form-grid">
+        <label htmlFor="set-reserved">{t('settings.chat.reserved')}</label>
+        <select
+          id="set-reserved"
+          className="input"
+          data-testid="settings-chat-reserved"
+          value={settings.chat.reservedGpuUuid ?? ''}
+          onChange={(e) => void save({ chat: { reservedGpuUuid: e.target.value || null } })}
+        >
+          <option value="">{t('common.none')}</option>
+          {gpus.map((g) => (
+            <option key={g.uuid} value={g.uuid}>
+              #{g.index} {g.name}
+            </option>
+          ))}
+        </select>
         <label htmlFor="set-idle">{t('settings.chat.idle')}</label>
         <NumberField id="set-idle" value={settings.chat.idleMinutes} min={1} max={1440} onCommit={(v) => void save({ chat: { idleMinutes: v } })} />
         <label htmlFor="set-backend">{t('settings.chat.backend')}</label>

@@ -3,6 +3,8 @@ import { useState } from 'react';
 import type { Settings, SettingsPatch } from '../../../shared/types/settings.js';
 import type { SystemInfo } from '../../../shared/types/system.js';
 import { useT } from '../../i18n/index.js';
+import { useUi } from '../../stores/ui.js';
+import { tryDemo } from '../board/actions.js';
 
 interface Props {
   settings: Settings;
@@ -15,6 +17,7 @@ export function TrainerSettings({ settings, info, save }: Props): React.JSX.Elem
   const [cli, setCli] = useState(settings.trainer.llamafactoryCli ?? '');
   const [python, setPython] = useState(settings.trainer.python ?? '');
   const found = info?.trainers;
+  const navigate = useUi((st) => st.navigate);
   return (
     <div className="panel form-grid" data-testid="trainer-settings">
       <span>{t('settings.trainer.kind')}</span>
@@ -46,6 +49,17 @@ export function TrainerSettings({ settings, info, save }: Props): React.JSX.Elem
         <div className="muted" data-testid="trainer-cli-found">
           {found?.llamafactoryCli ? t('settings.trainer.found', { path: found.llamafactoryCli }) : t('settings.trainer.notFound')}
         </div>
+        {!found?.llamafactoryCli && found?.demoPython && (
+          <button
+            className="button primary"
+            style={{ marginTop: 6 }}
+            data-testid="settings-try-demo"
+            // Same action as the empty board's button: switch to the demo trainer, import the examples, show the board.
+            onClick={() => void tryDemo().then(() => navigate('board'))}
+          >
+            {t('settings.trainer.tryDemo')}
+          </button>
+        )}
       </div>
       <label htmlFor="set-python">{t('settings.trainer.python')}</label>
       <div>

@@ -18,6 +18,8 @@ export const chat = {
   'chat.server.failed': 'The server failed',
   'chat.server.stopped': 'Stopped',
   'chat.server.none': 'No server',
+  'chat.checkpointLabel': 'Checkpoint',
+  'chat.conversationLabel': 'Conversation',
   'chat.serverStatus.starting': 'starting',
   'chat.serverStatus.loading': 'loading',
   'chat.serverStatus.ready': 'ready',

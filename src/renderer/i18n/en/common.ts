@@ -1,6 +1,7 @@
 /** English strings of the app frame, connection states and shared controls. */
 export const common = {
   'app.name': 'Trainyard',
+  'nav.main': 'Main',
   'nav.board': 'Board',
   'nav.runs': 'Runs',
   'nav.compare': 'Compare',

@@ -20,6 +20,8 @@ export const chat: Record<keyof typeof en, string> = {
   'chat.server.failed': '服务启动失败',
   'chat.server.stopped': '已停止',
   'chat.server.none': '无服务',
+  'chat.checkpointLabel': '检查点',
+  'chat.conversationLabel': '对话记录',
   'chat.serverStatus.starting': '启动中',
   'chat.serverStatus.loading': '加载中',
   'chat.serverStatus.ready': '就绪',

@@ -3,6 +3,7 @@ import type { common as en } from '../en/common.js';
 
 export const common: Record<keyof typeof en, string> = {
   'app.name': 'Trainyard',
+  'nav.main': '主导航',
   'nav.board': '看板',
   'nav.runs': '运行',
   'nav.compare': '对比',
