@@ -11,6 +11,7 @@ import { createTasksDomain } from './configs/tasksDomain.js';
 import type { CoreContext } from './context.js';
 import { createGpuDomain } from './gpu/gpuDomain.js';
 import { createChatDomain } from './inference/chatDomain.js';
+import { startRunWebhook } from './notify/webhook.js';
 import { dataPaths } from './paths.js';
 import { createRunsDomain, type RunsDomainOptions } from './runs/runsDomain.js';
 import { createSystemDomain } from './services/systemDomain.js';
@@ -95,14 +96,17 @@ export function createCore(opts: CoreOptions): Core {
     ...chat.subscriptions,
   };
 
+  let stopWebhook: (() => void) | null = null;
   return {
     ctx,
     handlers,
     subscriptions,
     async start() {
+      stopWebhook = startRunWebhook(ctx);
       for (const d of domains) await d.start?.();
     },
     async stop() {
+      stopWebhook?.();
       for (const d of [...domains].reverse()) await d.stop?.();
       db.close();
       releaseLock();

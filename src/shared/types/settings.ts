@@ -20,6 +20,12 @@ export const settingsSchema = z.object({
     inferBackend: z.enum(['huggingface', 'vllm']),
   }),
   notifications: z.boolean(),
+  /** POSTed a JSON message when a run finishes or fails (Slack/Feishu/DingTalk-style incoming webhooks, or your own). */
+  webhookUrl: z
+    .string()
+    .max(2000)
+    .regex(/^https?:\/\//, 'must start with http:// or https://')
+    .nullable(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -32,6 +38,7 @@ export const defaultSettings: Settings = {
   safetyMarginMiB: 2048,
   chat: { reservedGpuUuid: null, idleMinutes: 30, inferBackend: 'huggingface' },
   notifications: true,
+  webhookUrl: null,
 };
 
 /** A deep-partial patch: what the Settings page sends when one control changes. */

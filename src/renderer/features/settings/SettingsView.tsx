@@ -44,6 +44,16 @@ export function SettingsView(): React.JSX.Element {
         </select>
         <label htmlFor="set-notify">{t('settings.notifications')}</label>
         <input id="set-notify" type="checkbox" checked={settings.notifications} onChange={(e) => void save({ notifications: e.target.checked })} />
+        <label htmlFor="set-webhook">{t('settings.webhook')}</label>
+        <div>
+          <TextField
+            id="set-webhook"
+            value={settings.webhookUrl ?? ''}
+            placeholder="https://hooks.example.com/…"
+            onCommit={(v) => void save({ webhookUrl: v.trim() || null })}
+          />
+          <div className="muted">{t('settings.webhookHint')}</div>
+        </div>
       </div>
 
       <h2 className="section-title">{t('settings.trainer')}</h2>
@@ -114,6 +124,24 @@ function NumberField(props: { id: string; value: number; min: number; max: numbe
       min={props.min}
       max={props.max}
       value={text}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => e.key === 'Enter' && commit()}
+    />
+  );
+}
+
+function TextField(props: { id: string; value: string; placeholder: string; onCommit(v: string): void }): React.JSX.Element {
+  const [text, setText] = useState(props.value);
+  const commit = () => text !== props.value && props.onCommit(text);
+  return (
+    <input
+      id={props.id}
+      className="input mono"
+      style={{ width: '100%' }}
+      data-testid={props.id}
+      value={text}
+      placeholder={props.placeholder}
       onChange={(e) => setText(e.target.value)}
       onBlur={commit}
       onKeyDown={(e) => e.key === 'Enter' && commit()}

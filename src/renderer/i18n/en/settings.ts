@@ -23,6 +23,8 @@ export const settings = {
   'settings.chat.idle': 'Stop an idle chat server after (minutes)',
   'settings.chat.backend': 'Inference backend',
   'settings.notifications': 'Notify when a run finishes or fails',
+  'settings.webhook': 'Webhook URL for run ends (empty: none)',
+  'settings.webhookHint': 'Trainyard POSTs {"text", "event", "run"} as JSON when a run finishes, fails or is stopped.',
   'settings.about': 'About',
   'settings.dataDir': 'Data folder',
   'settings.version': 'Version',

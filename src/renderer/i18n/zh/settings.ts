@@ -25,6 +25,8 @@ export const settings: Record<keyof typeof en, string> = {
   'settings.chat.idle': '对话服务空闲多久后停止（分钟）',
   'settings.chat.backend': '推理后端',
   'settings.notifications': '运行完成或失败时通知',
+  'settings.webhook': '运行结束时调用的 Webhook 地址（留空：不调用）',
+  'settings.webhookHint': '运行完成、失败或被停止时，Trainyard 会以 JSON 格式 POST {"text", "event", "run"}。',
   'settings.about': '关于',
   'settings.dataDir': '数据目录',
   'settings.version': '版本',
