@@ -53,10 +53,18 @@ export function startRunWebhook(ctx: CoreContext, fetchImpl: typeof fetch = fetc
       signal: AbortSignal.timeout(10_000),
     })
       .then((r) => {
-        if (!r.ok) toast(ctx, 'warning', 'Webhook refused the message', `${url} answered ${r.status} for run "${run.name}".`);
+        if (!r.ok) {
+          toast(ctx, 'warning', 'Webhook refused the message', `${url} answered ${r.status} for run "${run.name}".`, run.id, {
+            kind: 'webhook.refused',
+            run: run.name,
+            url,
+            status: r.status,
+          });
+        }
       })
-      .catch((e: unknown) =>
-        toast(ctx, 'warning', 'Webhook not reached', `${url}: ${e instanceof Error ? e.message : String(e)} (run "${run.name}").`),
-      );
+      .catch((e: unknown) => {
+        const error = e instanceof Error ? e.message : String(e);
+        toast(ctx, 'warning', 'Webhook not reached', `${url}: ${error} (run "${run.name}").`, run.id, { kind: 'webhook.unreachable', run: run.name, url, error });
+      });
   });
 }

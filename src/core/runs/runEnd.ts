@@ -62,7 +62,18 @@ function failureOf(run: StoredRun, exit: ExitInfo, nanLoss: boolean | undefined)
 }
 
 function announce(s: SupervisorState, run: StoredRun): void {
-  if (run.status === 'finished') toast(s.ctx, 'success', `${run.name} finished`, run.progress?.lastLoss != null ? `Final loss ${run.progress.lastLoss}` : 'The run finished.', run.id);
-  else if (run.status === 'failed') toast(s.ctx, 'error', `${run.name} failed`, `${run.failure?.message ?? ''}\n${run.failure?.suggestion ?? ''}`.trim(), run.id);
-  else if (run.status === 'stopped') toast(s.ctx, 'info', `${run.name} stopped`, 'The run was stopped.', run.id);
+  const loss = run.progress?.lastLoss ?? null;
+  if (run.status === 'finished') {
+    toast(s.ctx, 'success', `${run.name} finished`, loss != null ? `Final loss ${loss}` : 'The run finished.', run.id, { kind: 'run.finished', run: run.name, loss });
+  } else if (run.status === 'failed') {
+    const f = run.failure;
+    toast(s.ctx, 'error', `${run.name} failed`, `${f?.message ?? ''}\n${f?.suggestion ?? ''}`.trim(), run.id, {
+      kind: 'run.failed',
+      run: run.name,
+      failureKind: f?.kind ?? 'unknown',
+      message: f?.message ?? '',
+    });
+  } else if (run.status === 'stopped') {
+    toast(s.ctx, 'info', `${run.name} stopped`, 'The run was stopped.', run.id, { kind: 'run.stopped', run: run.name });
+  }
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { systemMethods, systemTopics } from '../../shared/contract/system.js';
 import type { Settings } from '../../shared/types/settings.js';
-import type { Toast, ToastLevel } from '../../shared/types/system.js';
+import type { Toast, ToastEvent, ToastLevel } from '../../shared/types/system.js';
 import type { CoreContext } from '../context.js';
 import type { Domain } from '../domain.js';
 import { detectTrainers } from '../runs/trainerCommand.js';
@@ -22,8 +22,8 @@ export function appVersion(resourcesDir: string): string {
   }
 }
 
-export function toast(ctx: CoreContext, level: ToastLevel, title: string, body: string, runId?: string): Toast {
-  const t: Toast = { id: newId('toast'), level, title, body, at: Date.now(), ...(runId ? { runId } : {}) };
+export function toast(ctx: CoreContext, level: ToastLevel, title: string, body: string, runId?: string, event?: ToastEvent): Toast {
+  const t: Toast = { id: newId('toast'), level, title, body, at: Date.now(), ...(runId ? { runId } : {}), ...(event ? { event } : {}) };
   ctx.bus.emit('toast', t);
   return t;
 }

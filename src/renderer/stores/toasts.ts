@@ -4,6 +4,8 @@ import type { Toast } from '../../shared/types/system.js';
 import { api } from '../api/client.js';
 import { desktop } from '../platform/desktopBridge.js';
 import { useSettings } from './settings.js';
+import { toastText } from '../components/toastText.js';
+import { translate } from '../i18n/index.js';
 
 interface ToastState {
   toasts: Toast[];
@@ -25,7 +27,10 @@ export function localToast(level: Toast['level'], title: string, body = ''): voi
 export function startToastSync(): () => void {
   return api.subscribe('toast', {}, (t) => {
     useToasts.getState().push(t);
-    if (desktop && useSettings.getState().settings?.notifications) desktop.notify(t.title, t.body);
+    if (desktop && useSettings.getState().settings?.notifications) {
+      const text = toastText((key, vars) => translate(useSettings.getState().settings?.language ?? 'en', key, vars), t);
+      desktop.notify(text.title, text.body);
+    }
     if (t.level !== 'error') setTimeout(() => useToasts.getState().dismiss(t.id), 8000);
   });
 }

@@ -17,7 +17,17 @@ export interface SystemInfo {
   examplesDir: string;
 }
 
+import type { FailureKind } from './run.js';
+
 export type ToastLevel = 'info' | 'success' | 'warning' | 'error';
+
+/** What a toast is about, so the UI can word it in the user's language (title/body stay as the English fallback). */
+export type ToastEvent =
+  | { kind: 'run.finished'; run: string; loss: number | null }
+  | { kind: 'run.failed'; run: string; failureKind: FailureKind; message: string }
+  | { kind: 'run.stopped'; run: string }
+  | { kind: 'webhook.refused'; run: string; url: string; status: number }
+  | { kind: 'webhook.unreachable'; run: string; url: string; error: string };
 
 export interface Toast {
   id: string;
@@ -25,5 +35,6 @@ export interface Toast {
   title: string;
   body: string;
   runId?: string;
+  event?: ToastEvent;
   at: number;
 }
