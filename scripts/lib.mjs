@@ -63,3 +63,20 @@ export function ensureNodeModules({ skipElectronBinary }) {
 export function build() {
   must('npm', ['run', '-s', 'build']);
 }
+
+/**
+ * better-sqlite3 and node-pty are native modules built for ONE runtime: Node (tests, `serve`, the CLI) or Electron
+ * (the desktop window loads the engine in its main process). Check that they load in the runtime about to start and
+ * rebuild them for it when they do not (switching costs one rebuild, ~2–3 min).
+ */
+export function ensureNativeFor(runtime, electronPath = null) {
+  const probe = "require('better-sqlite3')(':memory:').close(); require('node-pty');";
+  const loads =
+    runtime === 'electron'
+      ? spawnSync(electronPath, ['-e', probe], { cwd: root, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: 'ignore' }).status === 0
+      : spawnSync(process.execPath, ['-e', probe], { cwd: root, stdio: 'ignore' }).status === 0;
+  if (loads) return;
+  console.log(`\nNative modules are not built for ${runtime === 'electron' ? "Electron's" : "Node's"} ABI: rebuilding them.`);
+  if (runtime === 'electron') must('npx', ['electron-builder', 'install-app-deps']);
+  else must('npm', ['rebuild', 'better-sqlite3', 'node-pty']);
+}

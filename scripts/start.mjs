@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, ensureNodeModules, ensureSystemPackages, must, root } from './lib.mjs';
+import { build, ensureNativeFor, ensureNodeModules, ensureSystemPackages, must, root } from './lib.mjs';
 
 ensureSystemPackages({ forTests: false });
 ensureNodeModules({ skipElectronBinary: !!process.env.ELECTRON_SKIP_BINARY_DOWNLOAD });
@@ -22,6 +22,8 @@ const electron = (() => {
 const headless = !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && process.platform === 'linux';
 if (electron && existsSync(electron) && !headless && !process.argv.includes('--serve')) {
   must('npx', ['electron-vite', 'build']);
+  // The engine runs inside Electron's main process: its native modules must be built for Electron's ABI.
+  ensureNativeFor('electron', electron);
   const child = spawn(electron, [root], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
@@ -30,6 +32,7 @@ if (electron && existsSync(electron) && !headless && !process.argv.includes('--s
       ? '\nNo display found: starting the engine with its web UI instead of the desktop window.'
       : '\nNo Electron binary installed: starting the engine with its web UI instead of the desktop window.',
   );
+  ensureNativeFor('node');
   const child = spawn(process.execPath, [join(root, 'bin', 'trainyard.js'), 'serve', ...process.argv.slice(2).filter((a) => a !== '--serve')], {
     stdio: 'inherit',
   });

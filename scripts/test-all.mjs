@@ -6,11 +6,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureNodeModules, ensureSystemPackages, root, run } from './lib.mjs';
+import { ensureNativeFor, ensureNodeModules, ensureSystemPackages, root, run } from './lib.mjs';
 
 const t0 = Date.now();
 ensureSystemPackages({ forTests: true });
 ensureNodeModules({ skipElectronBinary: true });
+// After `npm start` opened the desktop app, the native modules are Electron's: tests need Node's.
+ensureNativeFor('node');
 
 const failures = [];
 const step = (name, cmd, args) => {
