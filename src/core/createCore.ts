@@ -13,6 +13,7 @@ import { createGpuDomain } from './gpu/gpuDomain.js';
 import { createChatDomain } from './inference/chatDomain.js';
 import { startRunWebhook } from './notify/webhook.js';
 import { dataPaths } from './paths.js';
+import { trackPeakMemory } from './runs/peakMemory.js';
 import { createRunsDomain, type RunsDomainOptions } from './runs/runsDomain.js';
 import { createSystemDomain } from './services/systemDomain.js';
 import { openDb } from './store/db.js';
@@ -97,16 +98,19 @@ export function createCore(opts: CoreOptions): Core {
   };
 
   let stopWebhook: (() => void) | null = null;
+  let stopPeaks: (() => void) | null = null;
   return {
     ctx,
     handlers,
     subscriptions,
     async start() {
       stopWebhook = startRunWebhook(ctx);
+      stopPeaks = trackPeakMemory(db, (l) => gpus.monitor.onSnapshot(l));
       for (const d of domains) await d.start?.();
     },
     async stop() {
       stopWebhook?.();
+      stopPeaks?.();
       for (const d of [...domains].reverse()) await d.stop?.();
       db.close();
       releaseLock();
