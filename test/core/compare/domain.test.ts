@@ -14,6 +14,7 @@ import { MetricsRepo } from '../../../src/core/store/metricsRepo.js';
 import { RunsRepo, type StoredRun } from '../../../src/core/store/runsRepo.js';
 import type { CompareTable, CurveSeries, SpotCheckDetail, SpotCheckSummary } from '../../../src/shared/types/compare.js';
 import { fixture } from '../../helpers/fixtures.js';
+import { readOnlySupervisor } from './readOnlySupervisor.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cmp-'));
 let db: Db;
@@ -32,15 +33,7 @@ function run(id: string, over: Partial<StoredRun> = {}): StoredRun {
   };
 }
 
-const supervisor = (): RunSupervisor => ({
-  launch: () => Promise.reject(new Error('not in this test')),
-  stop: () => Promise.reject(new Error('no')),
-  get: (id) => runs.get(id),
-  list: () => runs.list(),
-  active: () => runs.active(),
-  onChange: () => () => undefined,
-  runIdForPid: () => null,
-});
+const supervisor = (): RunSupervisor => readOnlySupervisor(() => runs);
 
 beforeAll(async () => {
   db = openDb(join(tmp, 'db.sqlite'));

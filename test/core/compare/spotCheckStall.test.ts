@@ -9,11 +9,11 @@ import { EventBus } from '../../../src/core/bus.js';
 import { createCompareDomain } from '../../../src/core/compare/compareDomain.js';
 import { runSpotCheck, streamAnswer } from '../../../src/core/compare/spotCheck.js';
 import type { CoreContext } from '../../../src/core/context.js';
-import type { RunSupervisor } from '../../../src/core/runs/supervisorApi.js';
 import { CompareRepo } from '../../../src/core/store/compareRepo.js';
 import { openDb, type Db } from '../../../src/core/store/db.js';
 import { RunsRepo, type StoredRun } from '../../../src/core/store/runsRepo.js';
 import type { SpotCheckDetail, SpotCheckSummary } from '../../../src/shared/types/compare.js';
+import { readOnlySupervisor } from './readOnlySupervisor.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cmp-stall-'));
 let db: Db;
@@ -92,15 +92,7 @@ describe('spot-check idle timeout', () => {
   it('compare.cancelSpotCheck stops a running check at once and keeps it stopped', async () => {
     const bus = new EventBus();
     const ctx = { db, bus, paths: {} as never, host: 'serve', resourcesDir: '', settings: () => ({}) as never, env: {} } as CoreContext;
-    const supervisor: RunSupervisor = {
-      launch: () => Promise.reject(new Error('no')),
-      stop: () => Promise.reject(new Error('no')),
-      get: (id) => runs.get(id),
-      list: () => runs.list(),
-      active: () => runs.active(),
-      onChange: () => () => undefined,
-      runIdForPid: () => null,
-    };
+    const supervisor = readOnlySupervisor(() => runs);
     const d = createCompareDomain(ctx, { runs: supervisor, inference: { ensureServer: () => Promise.resolve(srv()) } });
     const call = (m: string, p: unknown) => (d.handlers as Record<string, (p: unknown, c: unknown) => unknown>)[m]!(p, {});
     const s = call('compare.spotCheck', { runId: 'a', content: '{"prompt":"hi","expected":"ok"}\n{"prompt":"stall","expected":"ok"}\n{"prompt":"hi","expected":"ok"}\n', fileName: 't.jsonl' }) as SpotCheckSummary;

@@ -14,6 +14,7 @@ import type { GpuSnapshot } from '../../../src/shared/types/gpu.js';
 import type { Run } from '../../../src/shared/types/run.js';
 import { defaultSettings } from '../../../src/shared/types/settings.js';
 import { repoRoot } from '../../helpers/fixtures.js';
+import { idleH100s } from './fakeGpus.js';
 
 const G = 1024;
 const dbs: Db[] = [];
@@ -26,7 +27,7 @@ function setup(dir = mkdtempSync(join(tmpdir(), 'ty-board-'))) {
   const ctx: CoreContext = { db, paths, bus: new EventBus(), host: 'serve', resourcesDir: join(repoRoot, 'resources'), settings: () => defaultSettings, env: { HOME: dir, HF_HUB_CACHE: join(dir, 'hub') } };
   let snap: GpuSnapshot = {
     source: 'nvidia-smi',
-    gpus: [0, 1].map((i) => ({ index: i, uuid: `GPU-${i}`, name: 'H100', vendor: 'nvidia', pciBusId: null, driverVersion: null, memoryTotalMiB: 80 * G, memoryUsedMiB: 0, memoryFreeMiB: 80 * G, utilizationGpuPct: 0, utilizationMemoryPct: 0, temperatureC: 30, powerDrawW: 50, powerLimitW: 700, clockSmMHz: null, clockMemMHz: null, pstate: null, computeMode: null, migMode: null })),
+    gpus: idleH100s([0, 1]),
     processes: [],
     notice: null,
     at: Date.now(),
