@@ -137,3 +137,17 @@ def bar_clear():
     if _bar is not None:
         sys.stderr.write("\r" + " " * _bar.width + "\r")
         sys.stderr.flush()
+
+
+def start_run(out, on_sigabrt):
+    """What train and predict both do before their work, like LLaMA-Factory's LogCallback: running_log.txt and the
+    SIGABRT graceful-stop handler when LLAMABOARD_ENABLED, then the output folder. Returns the torch device."""
+    import signal
+
+    import torch
+
+    if os.environ.get("LLAMABOARD_ENABLED", "0").lower() in ("1", "true", "y"):
+        open_running_log(os.environ.get("LLAMABOARD_WORKDIR") or out)
+        signal.signal(signal.SIGABRT, on_sigabrt)
+    os.makedirs(out, exist_ok=True)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")

@@ -3,7 +3,6 @@ generated_predictions.jsonl, predict_results.json (+ all_results.json), predict-
 import json
 import os
 import random
-import signal
 import sys
 import time
 
@@ -242,11 +241,7 @@ def run(args):
         tl = os.path.join(out, "trainer_log.jsonl")
         if os.path.exists(tl):
             os.remove(tl)
-    if os.environ.get("LLAMABOARD_ENABLED", "0").lower() in ("1", "true", "y"):
-        console.open_running_log(os.environ.get("LLAMABOARD_WORKDIR") or out)
-        signal.signal(signal.SIGABRT, _on_sigabrt)
-    os.makedirs(out, exist_ok=True)
-    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    device = console.start_run(out, _on_sigabrt)
     torch.manual_seed(args["seed"])
     log(f"Process rank: 0, world size: 1, device: {device}, distributed training: False, compute dtype: torch.float32",
         name="llamafactory.hparams.parser", lineno=556)

@@ -2,7 +2,6 @@
 import math
 import os
 import random
-import signal
 import sys
 import time
 
@@ -135,12 +134,7 @@ def run(args):
     read_config(os.path.abspath(args["model_name_or_path"]))
     out = args["output_dir"] = os.path.abspath(args["output_dir"])
     resume = resolve_output_dir(args)
-    if os.environ.get("LLAMABOARD_ENABLED", "0").lower() in ("1", "true", "y"):
-        console.open_running_log(os.environ.get("LLAMABOARD_WORKDIR") or out)
-        signal.signal(signal.SIGABRT, _on_sigabrt)
-    os.makedirs(out, exist_ok=True)
-
-    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    device = console.start_run(out, _on_sigabrt)
     torch.manual_seed(args["seed"])
     random.seed(args["seed"])
     log(f"Process rank: 0, world size: 1, device: {device}, distributed training: False, compute dtype: torch.float32",
