@@ -4,6 +4,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'crypto', 'url', 'worker_threads'];
+const rendererBoundary = [...nodeBuiltins, 'electron', 'better-sqlite3', 'node-pty', 'ws', '**/core/**', '**/server/**', '**/main/**', '**/preload/**', '**/cli/**'];
+const rendererBoundaryMessage = 'The renderer talks to the engine only through src/renderer/api (the contract); it imports shared, never Node or core.';
 const restrict = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }],
 });
@@ -67,9 +69,45 @@ export default tseslint.config(
   {
     files: ['src/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: restrict(
-      [...nodeBuiltins, 'electron', 'better-sqlite3', 'node-pty', 'ws', '**/core/**', '**/server/**', '**/main/**', '**/preload/**', '**/cli/**'],
-      'The renderer talks to the engine only through src/renderer/api (the contract); it imports shared, never Node or core.',
-    ),
+    rules: restrict(rendererBoundary, rendererBoundaryMessage),
+  },
+  {
+    // Renderer data flow (issue 17): views read stores through selectors and call store actions; only stores (and the
+    // entry, main.tsx) talk to the engine, so each topic has one subscription, opened by the store that owns it.
+    // The renderer's own boundary is repeated: this entry replaces the rule for these files.
+    files: ['src/renderer/features/**', 'src/renderer/components/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: rendererBoundary, message: rendererBoundaryMessage },
+            {
+              group: ['**/api/*', '**/stores/topics*'],
+              message: 'Views do not call the engine: use (or add) an action or a selector of the store that owns the data (src/renderer/stores).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // One logger (src/core/log/logger.ts) for the engine and its hosts: a console line reaches no log file and no diagnostics.
+    // The CLI's job is printing to the terminal.
+    files: ['src/**'],
+    ignores: ['src/cli/**'],
+    rules: { 'no-console': 'error' },
+  },
+  {
+    // All SQL of a domain lives in its repository under src/core/store: nothing else prepares statements on the Db.
+    files: ['src/**'],
+    ignores: ['src/core/store/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='prepare']", message: 'SQL lives in a repository under src/core/store; add a method there.' },
+        { selector: "CallExpression[callee.property.name='pragma']", message: 'SQL lives in a repository under src/core/store; add a method there.' },
+      ],
+    },
   },
 );

@@ -23,13 +23,16 @@ export function must(cmd, args, opts) {
 
 const has = (cmd, args = ['--version']) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 
-/** Debian/Ubuntu packages the tests need: Chromium (e2e), PyTorch for the demo trainer, CJK fonts for screenshots. */
+/** Debian/Ubuntu packages the tests need: Chromium (e2e), PyTorch for the demo trainer, CJK fonts for screenshots, Slurm + munge (the one-node cluster of test/slurm). */
 export function ensureSystemPackages({ forTests }) {
   const want = [];
   if (forTests && !existsSync('/usr/bin/chromium') && !process.env.CHROMIUM_PATH) want.push('chromium');
   const torchOk = spawnSync('/usr/bin/python3', ['-c', 'import torch, yaml'], { stdio: 'ignore' }).status === 0;
   if (!torchOk) want.push('python3-torch', 'python3-yaml', 'libopenblas0-pthread');
   if (forTests && !existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc')) want.push('fonts-noto-cjk');
+  // slurm-wlm brings slurmctld, slurmd and the client commands (22.05 on Debian 12); munge is its authentication.
+  if (forTests && (!existsSync('/usr/sbin/slurmctld') || !existsSync('/usr/sbin/slurmd'))) want.push('slurm-wlm');
+  if (forTests && !existsSync('/usr/sbin/munged')) want.push('munge');
   if (!want.length) return;
   if (!has('apt-get', ['--version'])) {
     console.warn(`! Please install: ${want.join(' ')} (no apt-get here).`);
@@ -65,18 +68,42 @@ export function build() {
 }
 
 /**
- * better-sqlite3 and node-pty are native modules built for ONE runtime: Node (tests, `serve`, the CLI) or Electron
- * (the desktop window loads the engine in its main process). Check that they load in the runtime about to start and
- * rebuild them for it when they do not (switching costs one rebuild, ~2–3 min).
+ * Node (tests, `serve`, the CLI, holders) uses node_modules' own builds of better-sqlite3 and node-pty; the desktop
+ * app loads an Electron build of better-sqlite3 from build-electron/ (scripts/native-electron.mjs) and node-pty's
+ * one N-API binary. So nothing is rebuilt when switching between `npm start` and `npm test`. This only repairs
+ * node_modules after a Node upgrade (or an older checkout that rebuilt it in place for Electron).
  */
-export function ensureNativeFor(runtime, electronPath = null) {
+export function ensureNodeNative() {
   const probe = "require('better-sqlite3')(':memory:').close(); require('node-pty');";
-  const loads =
-    runtime === 'electron'
-      ? spawnSync(electronPath, ['-e', probe], { cwd: root, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: 'ignore' }).status === 0
-      : spawnSync(process.execPath, ['-e', probe], { cwd: root, stdio: 'ignore' }).status === 0;
-  if (loads) return;
-  console.log(`\nNative modules are not built for ${runtime === 'electron' ? "Electron's" : "Node's"} ABI: rebuilding them.`);
-  if (runtime === 'electron') must('npx', ['electron-builder', 'install-app-deps']);
-  else must('npm', ['rebuild', 'better-sqlite3', 'node-pty']);
+  if (spawnSync(process.execPath, ['-e', probe], { cwd: root, stdio: 'ignore' }).status === 0) return;
+  console.log("\nbetter-sqlite3 / node-pty do not load in this Node: rebuilding them for Node's ABI.");
+  must('npm', ['rebuild', 'better-sqlite3', 'node-pty']);
+}
+
+/** The desktop's SQLite driver: null when build-electron/ is current or could be built now, else why not. */
+export async function ensureElectronSqlite() {
+  const { electronSqliteProblem } = await import('./native-electron.mjs');
+  if (!electronSqliteProblem()) return null;
+  const code = run(process.execPath, [join(root, 'scripts', 'native-electron.mjs')]);
+  return code === 0 ? null : electronSqliteProblem() ?? 'building better-sqlite3 for Electron failed';
+}
+
+/**
+ * The real LLaMA-Factory for the tests that need it (issue 14's contract suite, the installed-key checks): the workspace's
+ * ../shared/llamafactory/setup.sh builds it offline into .cache/llamafactory (minutes the first time, then instant).
+ * Sets TRAINYARD_LLAMAFACTORY_VENV for every test process; when this machine cannot have it (no setup script, exit 3),
+ * returns why, and those tests skip saying so.
+ */
+export function ensureLlamaFactory() {
+  if (process.env.TRAINYARD_LLAMAFACTORY_VENV) return null;
+  const setup = process.env.TRAINYARD_LLAMAFACTORY_SETUP ?? join(root, '..', 'shared', 'llamafactory', 'setup.sh');
+  if (!existsSync(setup)) return `no LLaMA-Factory setup script at ${setup}`;
+  const venv = join(root, '.cache', 'llamafactory');
+  console.log(`\n$ bash ${setup} ${venv}   (the real LLaMA-Factory for the contract tests)`);
+  const r = spawnSync('bash', [setup, venv], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', timeout: 30 * 60_000 });
+  const why = (r.stderr ?? '').trim().split('\n').at(-1) ?? '';
+  if (r.status === 3) return `LLaMA-Factory cannot be set up on this machine: ${why}`;
+  if (r.status !== 0) return `LLaMA-Factory setup failed (exit ${r.status ?? r.signal}): ${why}`;
+  process.env.TRAINYARD_LLAMAFACTORY_VENV = venv;
+  return null;
 }

@@ -1,18 +1,24 @@
 /**
- * Packages the desktop app. Explicit step, never part of install or CI: the native modules (better-sqlite3,
- * node-pty) are rebuilt for Electron's ABI here, which needs internet for Electron's headers (STACK.md).
- * Afterwards run `npm rebuild better-sqlite3 node-pty` to get the Node-ABI builds back for tests and `serve`.
+ * `npm run package:linux`: AppImage + deb into release/. An explicit step, never part of install or CI: it needs
+ * internet (electron-builder downloads Electron and its AppImage/deb tools; the SQLite driver is built for Electron's
+ * ABI once, into build-electron/). node_modules keeps Node's builds, so tests and `serve` need no rebuild afterwards.
  */
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { root } from './lib.mjs';
 
 const run = (cmd, args) => {
   console.log(`\n$ ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
-run('npm', ['run', 'build']);
-run('npx', ['electron-vite', 'build']);
-run('npx', ['electron-builder', 'install-app-deps']);
+if (process.platform !== 'linux') {
+  console.error('Trainyard packages for Linux only (the engine needs /proc, Unix sockets and SIGABRT): see README.');
+  process.exit(1);
+}
+run('npm', ['run', '-s', 'build:electron']);
+// Fails with the reason (and packs nothing) when no Electron build of better-sqlite3 can be made.
+run(process.execPath, [join(root, 'scripts', 'native-electron.mjs')]);
 run('npx', ['electron-builder', '--linux', ...process.argv.slice(2)]);
-console.log('\nDone: see release/. Now restore the Node builds for tests: npm rebuild better-sqlite3 node-pty');
+console.log('\nDone: see release/.');

@@ -13,6 +13,7 @@ import { dataPaths } from '../../src/core/paths.js';
 import { createRunsDomain } from '../../src/core/runs/runsDomain.js';
 import { openDb } from '../../src/core/store/db.js';
 import { defaultSettings } from '../../src/shared/types/settings.js';
+import { sourceTreeRuntime } from '../../test/helpers/runtime.js';
 
 const root = join(fileURLToPath(import.meta.url), '../../..');
 const PIECES = Number(process.env.PIECES ?? 2000);
@@ -20,7 +21,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 6);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ty-bench-chat-'));
 const paths = dataPaths(dataDir);
-const ctx: CoreContext = { db: openDb(paths.dbFile), paths, bus: new EventBus(), host: 'serve', resourcesDir: join(root, 'resources'), settings: () => defaultSettings, env: process.env };
+const ctx: CoreContext = { db: openDb(paths.dbFile), paths, bus: new EventBus(), host: 'serve', runtime: sourceTreeRuntime(), resourcesDir: join(root, 'resources'), settings: () => defaultSettings, env: process.env };
 const runs = createRunsDomain(ctx, {
   commandFor: (sub, cfg) =>
     sub === 'api'

@@ -1,12 +1,17 @@
 /** The `trainyard` command: dispatches subcommands; exit codes 0 ok, 1 failure, 2 usage error. */
 import type { CliIo, Command } from './args.js';
 import { UsageError } from './args.js';
+import { packageVersion } from './locations.js';
 
 const commands: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   gpus: async () => (await import('./commands/gpus.js')).gpusCommand,
   validate: async () => (await import('./commands/validate.js')).validateCommand,
   inspect: async () => (await import('./commands/inspect.js')).inspectCommand,
+  run: async () => (await import('./commands/run.js')).runCommand,
+  ps: async () => (await import('./commands/ps.js')).psCommand,
+  stop: async () => (await import('./commands/stop.js')).stopCommand,
+  logs: async () => (await import('./commands/logs.js')).logsCommand,
 };
 
 const summaries: Record<string, string> = {
@@ -14,6 +19,10 @@ const summaries: Record<string, string> = {
   gpus: 'List GPUs with memory, utilisation, temperature and power (--json for scripts).',
   validate: 'Check LLaMA-Factory config files and report errors and warnings (--json).',
   inspect: 'Summarise a run from its output dir, trainer_log.jsonl or console log (--json).',
+  run: 'Queue configs on the engine (a lane: gpu:N, slurm:<partition>, auto); --wait exits with the result.',
+  ps: 'List the runs with status, place and metrics (--json).',
+  stop: 'Stop a run (it saves first).',
+  logs: "Print a run's console log (--follow).",
 };
 
 export function usage(): string {
@@ -36,7 +45,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-v') {
-    io.out('trainyard 0.1.0\n');
+    io.out(`trainyard ${packageVersion()}\n`);
     return 0;
   }
   const load = Object.hasOwn(commands, name) ? commands[name] : undefined;

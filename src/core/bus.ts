@@ -1,6 +1,9 @@
 /** In-process event bus typed by the contract's topics: domains publish, subscriptions fan out to connections. */
 import type { DataOf } from '../shared/rpc/define.js';
 import type { Topics } from '../shared/contract/index.js';
+import { logger } from './log/logger.js';
+
+const log = logger('bus');
 
 type Listener<T> = (data: T) => void;
 
@@ -22,7 +25,7 @@ export class EventBus {
         l(data);
       } catch (e) {
         // One broken listener must not stop the others (or the emitter: often a supervisor).
-        console.error(`[bus] listener for ${topic} failed:`, e);
+        log.error(`listener for ${topic} failed`, e);
       }
     }
   }

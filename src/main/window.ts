@@ -1,9 +1,7 @@
-/** The main window: contextIsolation + sandbox, no nodeIntegration, CSP, navigation and new windows blocked. */
-import { BrowserWindow, session, shell } from 'electron';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = dirname(fileURLToPath(import.meta.url));
+/** The main window: contextIsolation + sandbox, no nodeIntegration, CSP, navigation and new windows blocked; bounds remembered. */
+import { BrowserWindow, screen, session, shell } from 'electron';
+import { join } from 'node:path';
+import { saveDesktopState, visibleBounds, type DesktopState } from './desktopState.js';
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; " +
@@ -21,18 +19,26 @@ function hardenSession(): void {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 }
 
-export function createMainWindow(): BrowserWindow {
+export interface WindowFiles {
+  /** out/preload/index.cjs of this installation. */
+  preload: string;
+  /** The built renderer (RuntimePaths.rendererDir). */
+  rendererDir: string;
+}
+
+/** Opens the window where it was last closed (when that is still on a screen) and keeps desktop.json up to date. */
+export function createMainWindow(files: WindowFiles, state: DesktopState, stateFile: string): BrowserWindow {
   hardenSession();
+  const saved = state.window ? visibleBounds(state.window, screen.getAllDisplays().map((d) => d.workArea)) : null;
   const win = new BrowserWindow({
-    width: 1440,
-    height: 900,
+    ...(saved ?? { width: 1440, height: 900 }),
     minWidth: 960,
     minHeight: 600,
     title: 'Trainyard',
     backgroundColor: '#0f1216',
     show: false,
     webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
+      preload: files.preload,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -41,7 +47,25 @@ export function createMainWindow(): BrowserWindow {
       spellcheck: false,
     },
   });
+  if (saved && state.window?.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());
+
+  // Remember where the window is: after a move or resize settles, and when it closes.
+  let pending: NodeJS.Timeout | null = null;
+  const remember = () => {
+    if (pending) clearTimeout(pending);
+    pending = null;
+    if (win.isDestroyed() || win.isMinimized()) return;
+    state.window = { ...win.getNormalBounds(), maximized: win.isMaximized() };
+    saveDesktopState(stateFile, state);
+  };
+  const later = () => {
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(remember, 500);
+  };
+  win.on('resize', later);
+  win.on('move', later);
+  win.on('close', remember);
 
   // Links in model answers open in the system browser, never in the app window.
   win.webContents.setWindowOpenHandler(({ url }) => {
@@ -55,6 +79,6 @@ export function createMainWindow(): BrowserWindow {
 
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   if (devUrl) void win.loadURL(devUrl);
-  else void win.loadFile(join(here, '../renderer/index.html'));
+  else void win.loadFile(join(files.rendererDir, 'index.html'));
   return win;
 }

@@ -1,17 +1,20 @@
 /** The app frame: navigation, header with connection status, the current view, toasts, and the blocked screen. */
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { BlockedScreen } from './components/BlockedScreen.js';
 import { ConnectionBadge } from './components/ConnectionBadge.js';
+import { SKIP_TARGETS, SkipLinks } from './components/SkipLinks.js';
 import { Toasts } from './components/Toasts.js';
 import { BoardView } from './features/board/BoardView.js';
 import { FileDropOverlay } from './features/board/FileDropOverlay.js';
-import { ChatView } from './features/chat/ChatView.js';
-import { CompareView } from './features/compare/CompareView.js';
-import { RunsView } from './features/runs/RunsView.js';
-import { SettingsView } from './features/settings/SettingsView.js';
 import { useT, type MessageKey } from './i18n/index.js';
 import { useSettings } from './stores/settings.js';
 import { useUi, VIEWS, type View } from './stores/ui.js';
+
+// The board is the first paint; the other views (terminal, charts, Markdown) load when first opened.
+const RunsView = lazy(() => import('./features/runs/RunsView.js').then((m) => ({ default: m.RunsView })));
+const CompareView = lazy(() => import('./features/compare/CompareView.js').then((m) => ({ default: m.CompareView })));
+const ChatView = lazy(() => import('./features/chat/ChatView.js').then((m) => ({ default: m.ChatView })));
+const SettingsView = lazy(() => import('./features/settings/SettingsView.js').then((m) => ({ default: m.SettingsView })));
 
 const ICONS: Record<View, string> = { board: '▦', runs: '▶', compare: '⇆', chat: '✎', settings: '⚙' };
 
@@ -53,6 +56,7 @@ export function App(): React.JSX.Element {
   const { route, navigate } = useUi();
   return (
     <div className="app">
+      <SkipLinks view={route.view} />
       <nav className="sidebar" aria-label={t('nav.main')}>
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">
@@ -78,8 +82,10 @@ export function App(): React.JSX.Element {
           <ConnectionBadge />
         </div>
       </nav>
-      <main className="content">
-        <CurrentView view={route.view} />
+      <main className="content" id={SKIP_TARGETS.content} tabIndex={-1}>
+        <Suspense fallback={<div className="empty muted">{t('common.loading')}</div>}>
+          <CurrentView view={route.view} />
+        </Suspense>
       </main>
       <Toasts />
       {/* Config files can be dropped on any view, not just the board. */}

@@ -1,15 +1,13 @@
-/** Who may talk to the engine: a random token (URL, cookie or bearer), a Host allow-list (DNS rebinding) and an Origin check (cross-site WebSocket hijacking). */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+/** Who may talk to the engine: a random token (bearer header, WebSocket subprotocol or a signed download ticket), a Host allow-list (DNS rebinding) and an Origin check (cross-site WebSocket hijacking). */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { networkInterfaces } from 'node:os';
+import { TOKEN_PATTERN, WS_TOKEN_PREFIX } from '../shared/auth.js';
 
-/**
- * Cookies are scoped by host, not port: one name per port keeps two engines on one machine from overwriting each
- * other's token (the cookie still reaches other local services on 127.0.0.1; it is HttpOnly and SameSite=Strict).
- */
-export function tokenCookieName(port: number): string {
-  return `trainyard_token_${port}`;
-}
+export { TOKEN_PATTERN, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../shared/auth.js';
+
+/** A download ticket lives this long: long enough to click, too short to be worth stealing from a history entry. */
+export const TICKET_TTL_MS = 60_000;
 
 export function newToken(): string {
   return randomBytes(24).toString('hex');
@@ -34,62 +32,63 @@ export function allowedHosts(listenHost: string, port: number): Set<string> {
   return hosts;
 }
 
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i <= 0) continue;
-    const raw = part.slice(i + 1).trim();
-    // Another local app may set a cookie such as `x=100%`: a malformed escape must not throw (it would crash the upgrade).
-    try {
-      out[part.slice(0, i).trim()] = decodeURIComponent(raw);
-    } catch {
-      out[part.slice(0, i).trim()] = raw;
-    }
-  }
-  return out;
+/** The subprotocols of a WebSocket handshake, as the client listed them. */
+export function requestedProtocols(req: IncomingMessage): string[] {
+  const header = req.headers['sec-websocket-protocol'];
+  return (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((p) => p.trim()).filter(Boolean);
 }
 
-/** The token a request presents: `?token=`, `Authorization: Bearer`, or the cookie set on first visit. */
-export function presentedToken(req: IncomingMessage, url: URL, cookie: string): string | null {
-  const q = url.searchParams.get('token');
-  if (q) return q;
+/** The token a request presents: `Authorization: Bearer …`, or (WebSocket handshakes) the token subprotocol. */
+export function presentedToken(req: IncomingMessage): string | null {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-  return parseCookies(req.headers.cookie)[cookie] ?? null;
+  const proto = requestedProtocols(req).find((p) => p.startsWith(WS_TOKEN_PREFIX));
+  return proto ? proto.slice(WS_TOKEN_PREFIX.length) : null;
 }
 
-export type Refusal = { status: number; reason: string } | null;
+export type Refusal = { status: 401 | 403 | 404 | 405; reason: string } | null;
 
-/**
- * Checks Host always, Origin when the client sent one (browsers always do; a foreign one is refused),
- * and the token. Returns why a request is refused, or null when it may pass.
- */
-export function checkRequest(
-  req: IncomingMessage,
-  url: URL,
-  token: string,
-  hosts: Set<string>,
-  opts: { requireToken?: boolean; cookie?: string } = {},
-): Refusal {
-  const { requireToken = true, cookie = 'trainyard_token' } = opts;
+/** Host always; Origin when the client sent one (browsers do for WebSockets, fetches and module scripts). */
+export function checkOrigin(req: IncomingMessage, hosts: Set<string>): Refusal {
   const host = req.headers.host ?? '';
   if (!hosts.has(host)) return { status: 403, reason: `Host "${host}" is not allowed.` };
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== 'null') {
-    let originHost: string;
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      return { status: 403, reason: 'Malformed Origin.' };
-    }
-    if (!hosts.has(originHost)) return { status: 403, reason: `Origin "${origin}" is not allowed.` };
-  } else if (origin === 'null') {
-    return { status: 403, reason: 'Opaque Origin is not allowed.' };
+  if (origin === undefined) return null;
+  if (origin === 'null') return { status: 403, reason: 'Opaque Origin is not allowed.' };
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    return { status: 403, reason: 'Malformed Origin.' };
   }
-  if (!requireToken) return null;
-  const presented = presentedToken(req, url, cookie);
+  return hosts.has(originHost) ? null : { status: 403, reason: `Origin "${origin}" is not allowed.` };
+}
+
+export function checkToken(presented: string | null, token: string): Refusal {
   if (!presented) return { status: 401, reason: 'Token required.' };
-  if (!tokensEqual(presented, token)) return { status: 401, reason: 'Wrong token.' };
+  if (!TOKEN_PATTERN.test(presented) || !tokensEqual(presented, token)) return { status: 401, reason: 'Wrong token.' };
   return null;
 }
+
+/**
+ * Short-lived signed URLs for downloads the browser must fetch by navigation (a log of gigabytes cannot go through
+ * fetch + Blob). The key is random per engine start and independent of the token, so a ticket reveals nothing of it
+ * and is good for one path only.
+ */
+export function createTickets(now: () => number = Date.now) {
+  const key = randomBytes(32);
+  const sign = (path: string, exp: number) => createHmac('sha256', key).update(`${path}\n${exp}`).digest('base64url');
+  return {
+    issue(path: string): string {
+      const exp = now() + TICKET_TTL_MS;
+      return `${path}?exp=${exp}&sig=${sign(path, exp)}`;
+    },
+    valid(url: URL): boolean {
+      const exp = Number(url.searchParams.get('exp'));
+      const sig = url.searchParams.get('sig') ?? '';
+      if (!Number.isSafeInteger(exp) || exp < now() || exp > now() + TICKET_TTL_MS) return false;
+      return tokensEqual(sig, sign(url.pathname, exp));
+    },
+  };
+}
+export type Tickets = ReturnType<typeof createTickets>;

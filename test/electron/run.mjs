@@ -1,7 +1,9 @@
 /**
- * Desktop smoke test with Playwright's _electron: launches the built app, checks the window's security settings
- * and that the page connects to the engine over the MessagePort. Skips (exit 0, with a clear line) where no Electron
- * binary is installed — e.g. here, where it cannot be downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD=1).
+ * Desktop smoke test with Playwright's _electron: launches the built app in the real Electron, checks the window's
+ * security settings and that the page connects to the engine over the MessagePort. Skips (exit 0, with the reason)
+ * where no Electron binary is installed — e.g. here, where it cannot be downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD=1)
+ * — or where the Electron build of the SQLite driver was never made (it needs internet once). test/desktop/ runs the
+ * same main bundle under a stand-in Electron everywhere.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,11 +22,15 @@ const electronPath = (() => {
     return null;
   }
 })();
-if (!electronPath || !existsSync(electronPath)) {
-  console.log('test:electron SKIPPED: no Electron binary is installed (npm install without ELECTRON_SKIP_BINARY_DOWNLOAD fetches it).');
+const skip = (why) => {
+  console.log(`test:electron SKIPPED: ${why}`);
   console.log('0 passed, 0 failed, 1 skipped');
   process.exit(0);
-}
+};
+if (!electronPath || !existsSync(electronPath)) skip('no Electron binary is installed (npm install without ELECTRON_SKIP_BINARY_DOWNLOAD fetches it).');
+const { electronSqliteProblem } = await import('../../scripts/native-electron.mjs');
+const sqlite = electronSqliteProblem();
+if (sqlite) skip(`no Electron build of the SQLite driver (${sqlite} \`npm run build:native-electron\` makes it; needs internet once).`);
 if (!existsSync(join(root, 'out', 'main', 'index.js'))) {
   console.error('Build first: npx electron-vite build');
   process.exit(1);

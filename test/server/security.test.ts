@@ -1,59 +1,88 @@
-/** Request checks of the serve host: Host allow-list, Origin, token from query, bearer or cookie. */
+/** Request checks of the serve host: Host allow-list, Origin, the token from a bearer header or subprotocol, download tickets, request paths. */
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { allowedHosts, checkRequest, parseCookies, tokenCookieName, tokensEqual } from '../../src/server/security.js';
+import { requestUrl } from '../../src/server/router.js';
+import { allowedHosts, checkOrigin, checkToken, createTickets, presentedToken, TICKET_TTL_MS, tokensEqual, WS_TOKEN_PREFIX } from '../../src/server/security.js';
 import { resolveStatic } from '../../src/server/staticFiles.js';
 
 const token = 'a'.repeat(48);
 const hosts = allowedHosts('127.0.0.1', 7433);
-const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
-const url = (path: string) => new URL(path, 'http://placeholder');
+const req = (headers: Record<string, string>, url = '/') => ({ headers, url }) as unknown as IncomingMessage;
 
-describe('checkRequest', () => {
-  it('lets a loopback request with the token pass', () => {
-    expect(checkRequest(req({ host: '127.0.0.1:7433' }), url(`/?token=${token}`), token, hosts)).toBeNull();
-    expect(checkRequest(req({ host: 'localhost:7433', authorization: `Bearer ${token}` }), url('/api/x'), token, hosts)).toBeNull();
-    expect(checkRequest(req({ host: '127.0.0.1:7433', cookie: `x=1; trainyard_token_7433=${token}` }), url('/'), token, hosts, { cookie: tokenCookieName(7433) })).toBeNull();
-    // Another engine's cookie (other port) is not ours.
-    expect(checkRequest(req({ host: '127.0.0.1:7433', cookie: `trainyard_token_7434=${token}` }), url('/'), token, hosts, { cookie: tokenCookieName(7433) })?.status).toBe(401);
+describe('checkOrigin', () => {
+  it('lets a loopback request pass', () => {
+    expect(checkOrigin(req({ host: '127.0.0.1:7433' }), hosts)).toBeNull();
+    expect(checkOrigin(req({ host: 'localhost:7433', origin: 'http://localhost:7433' }), hosts)).toBeNull();
   });
 
-  it('refuses a rebinding Host even with the token', () => {
-    expect(checkRequest(req({ host: 'attacker.example:7433' }), url(`/?token=${token}`), token, hosts)?.status).toBe(403);
-    expect(checkRequest(req({}), url(`/?token=${token}`), token, hosts)?.status).toBe(403);
+  it('refuses a rebinding or missing Host', () => {
+    expect(checkOrigin(req({ host: 'attacker.example:7433' }), hosts)?.status).toBe(403);
+    expect(checkOrigin(req({}), hosts)?.status).toBe(403);
   });
 
-  it('refuses a foreign or opaque Origin', () => {
-    const r = (origin: string) => checkRequest(req({ host: '127.0.0.1:7433', origin }), url(`/ws?token=${token}`), token, hosts);
+  it('refuses a foreign, malformed or opaque Origin', () => {
+    const r = (origin: string) => checkOrigin(req({ host: '127.0.0.1:7433', origin }), hosts);
     expect(r('https://evil.example')?.status).toBe(403);
+    // Another local service on another port is another origin.
     expect(r('http://127.0.0.1:9999')?.status).toBe(403);
     expect(r('null')?.status).toBe(403);
+    expect(r('::::')?.status).toBe(403);
     expect(r('http://127.0.0.1:7433')).toBeNull();
   });
 
-  it('refuses a missing or wrong token with 401', () => {
-    expect(checkRequest(req({ host: '127.0.0.1:7433' }), url('/'), token, hosts)?.status).toBe(401);
-    expect(checkRequest(req({ host: '127.0.0.1:7433' }), url('/?token=nope'), token, hosts)?.reason).toBe('Wrong token.');
-  });
-
   it('adds an explicit --host to the allowed names', () => {
-    const lan = allowedHosts('192.168.1.5', 80);
-    expect(lan.has('192.168.1.5:80')).toBe(true);
+    expect(allowedHosts('192.168.1.5', 80).has('192.168.1.5:80')).toBe(true);
     expect(allowedHosts('0.0.0.0', 80).has('0.0.0.0:80')).toBe(false);
     // On every interface, the machine's own addresses (loopback among them) are the names it answers to.
     expect(allowedHosts('0.0.0.0', 80).has('127.0.0.1:80')).toBe(true);
   });
+});
 
-  it('compares tokens of different length safely and parses cookies', () => {
+describe('the token', () => {
+  it('comes from a bearer header or the WebSocket token subprotocol, never the URL or a cookie', () => {
+    expect(presentedToken(req({ authorization: `Bearer ${token}` }))).toBe(token);
+    expect(presentedToken(req({ 'sec-websocket-protocol': `trainyard.v1, ${WS_TOKEN_PREFIX}${token}` }))).toBe(token);
+    expect(presentedToken(req({ cookie: `trainyard_token_7433=${token}` }, `/?token=${token}`))).toBeNull();
+  });
+
+  it('is refused when missing, wrong, or not token-shaped', () => {
+    expect(checkToken(null, token)?.status).toBe(401);
+    expect(checkToken('b'.repeat(48), token)?.reason).toBe('Wrong token.');
+    expect(checkToken(`${token}\r\nX: y`, token)?.status).toBe(401);
+    expect(checkToken(token, token)).toBeNull();
     expect(tokensEqual('abc', 'abcd')).toBe(false);
-    expect(parseCookies('a=1; b=%20x')).toEqual({ a: '1', b: ' x' });
-    // A malformed escape from another local app's cookie is kept raw instead of throwing.
-    expect(parseCookies('other_app=100%; c=%E0%A4%A')).toEqual({ other_app: '100%', c: '%E0%A4%A' });
   });
 });
 
-describe('resolveStatic', () => {
-  it('never leaves the static root', () => {
+describe('download tickets', () => {
+  it('are good for one path, for a minute, and reveal nothing of the token', () => {
+    let now = 1_000_000;
+    const t = createTickets(() => now);
+    const url = new URL(t.issue('/api/runs/r1/log'), 'http://x');
+    expect(url.pathname).toBe('/api/runs/r1/log');
+    expect(url.href).not.toContain(token);
+    expect(t.valid(url)).toBe(true);
+    const other = new URL(url.href.replace('/r1/', '/r2/'));
+    expect(t.valid(other)).toBe(false);
+    const forged = new URL(url.href);
+    forged.searchParams.set('exp', String(now + 50_000));
+    expect(t.valid(forged)).toBe(false);
+    now += TICKET_TTL_MS + 1;
+    expect(t.valid(url)).toBe(false);
+    // Another engine (another key) does not accept it.
+    expect(createTickets(() => 1_000_000).valid(new URL(url.href))).toBe(false);
+  });
+});
+
+describe('request paths', () => {
+  it('stay paths of this server', () => {
+    expect(requestUrl(req({}, '//evil.example/x?a=1')).pathname).toBe('/evil.example/x');
+    expect(requestUrl(req({}, '/.//evil.example/')).host).toBe('engine.invalid');
+    expect(requestUrl(req({}, '/\\evil.example')).pathname).toBe('/evil.example');
+    expect(requestUrl(req({}, '/api/ticket?path=/x')).searchParams.get('path')).toBe('/x');
+  });
+
+  it('never leave the static root', () => {
     expect(resolveStatic('/tmp', '/../etc/passwd')).toBeNull();
     expect(resolveStatic('/tmp', '/%2e%2e/etc/passwd')).toBeNull();
     expect(resolveStatic('/tmp', '/%E0%A4%A')).toBeNull();

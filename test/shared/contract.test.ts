@@ -6,6 +6,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { createCore } from '../../src/core/createCore.js';
 import { methods, topics, type Methods } from '../../src/shared/contract/index.js';
 import type { Handlers } from '../../src/shared/rpc/server.js';
+import { sourceTreeRuntime } from '../helpers/runtime.js';
 
 type Full = Handlers<Methods>;
 
@@ -21,7 +22,7 @@ describe('contract', () => {
   });
 
   it('has a handler for every method and a subscription for every topic in the composed core', async () => {
-    const core = createCore({ dataDir: mkdtempSync(join(tmpdir(), 'trainyard-contract-')), host: 'serve' });
+    const core = createCore({ runtime: sourceTreeRuntime(), dataDir: mkdtempSync(join(tmpdir(), 'trainyard-contract-')), host: 'serve' });
     try {
       expect(Object.keys(core.handlers).sort()).toEqual(Object.keys(methods).sort());
       expect(Object.keys(core.subscriptions).sort()).toEqual(Object.keys(topics).sort());

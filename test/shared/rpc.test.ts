@@ -90,6 +90,15 @@ describe.each([
     await expect(client.call('fail', { kind: 'crash' })).rejects.toMatchObject({ code: 'internal', message: 'Internal error: database is locked' });
   });
 
+  it('carries a typed code and the engine’s message code, so the renderer can word it in the user’s language', async () => {
+    const { client } = await make();
+    const err = (await client.call('fail', { kind: 'said' }).catch((e: unknown) => e)) as RpcError;
+    expect(err).toBeInstanceOf(RpcError);
+    expect(err.code).toBe('not_found');
+    expect(err.message).toBe('The trainer exited with code 3.');
+    expect(err.said).toEqual({ code: 'failure.exitCode', params: { code: '3' }, text: 'The trainer exited with code 3.' });
+  });
+
   it('streams a subscription and stops it on unsubscribe', async () => {
     const { client } = await make();
     const got: number[] = [];

@@ -107,7 +107,7 @@ describe('demo trainer: api server', () => {
       if ((r.choices[0]?.message.content ?? '').includes(expected)) hits++;
     }
     expect(hits / spot.length).toBeGreaterThanOrEqual(0.8);
-  }, 60_000);
+  }, 300_000); // 38 generations: minutes when other work shares the CPU
 
   it('streams piece by piece with the same accuracy', async () => {
     let hits = 0;
@@ -127,7 +127,7 @@ describe('demo trainer: api server', () => {
       if (text.includes(expected)) hits++;
     }
     expect(hits / spot.length).toBeGreaterThanOrEqual(0.8);
-  }, 60_000);
+  }, 300_000); // 38 generations: minutes when other work shares the CPU
 
   it('lists the model, rejects a wrong key with 401 and a malformed request with 400', async () => {
     const models = await client().models.list();
@@ -186,7 +186,7 @@ describe('demo trainer: config errors and CLI', () => {
   it('refuses unknown keys like HfArgumentParser, unless ALLOW_EXTRA_ARGS=1', async () => {
     const r = await runToEnd(['train', 'broken-config.yaml', `output_dir=${join(TMP, 'broken')}`]);
     expect(r.code).not.toBe(0);
-    expect(r.out).toContain("ValueError: Some specified arguments are not used by the HfArgumentParser: ['learning_rat']");
+    expect(r.out).toContain("ValueError: Some keys are not used by the HfArgumentParser: ['learning_rat']");
     const r2 = await runToEnd(['train', 'broken-config.yaml', `output_dir=${join(TMP, 'broken')}`], { ALLOW_EXTRA_ARGS: '1' });
     expect(r2.code).not.toBe(0);
     expect(r2.out).toContain('Undefined dataset support_shop_v2 in dataset_info.json.');

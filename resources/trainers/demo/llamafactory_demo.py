@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Entry point of Trainyard's demo trainer: the `llamafactory-cli` command surface (train, api, version, help)."""
+"""Entry point of Trainyard's demo trainer: the `llamafactory-cli` command surface (train, api, export, version, help)."""
 import os
 import sys
 
@@ -8,11 +8,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 USAGE = """----------------------------------------------------------------------
 | Usage:                                                             |
 |   llamafactory_demo.py api -h: launch an OpenAI-style API server   |
+|   llamafactory_demo.py export -h: merge LoRA adapters and export   |
 |   llamafactory_demo.py train -h: train models                      |
 |   llamafactory_demo.py version: show version info                  |
 |   llamafactory_demo.py help: show this message                     |
-| (Trainyard demo trainer: chat/export/eval/webui/webchat/env are    |
-|  not implemented)                                                  |
+| (Trainyard demo trainer: chat/eval/webui/webchat/env are not       |
+|  implemented)                                                      |
 ----------------------------------------------------------------------"""
 
 
@@ -29,7 +30,7 @@ def main():
     if command == "help":
         print(USAGE)
         return 0
-    if command not in ("train", "api"):
+    if command not in ("train", "api", "export"):
         print(f"Unknown command: {command}.\n{USAGE}")
         return 1
     if argv and argv[0] in ("-h", "--help"):
@@ -59,6 +60,9 @@ def main():
         if command == "train":
             from demo import train
             return train.run(args)
+        if command == "export":
+            from demo import export
+            return export.run(args)
         from demo import api
         return api.run(args)
     except (ValueError, FileNotFoundError, KeyError) as e:

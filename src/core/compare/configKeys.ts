@@ -1,13 +1,16 @@
-/** Flattens a run's config copy (YAML) into comparable key/value pairs and finds the keys whose values differ. */
+/** Flattens a run's config copy (YAML) into comparable key/value pairs, cached in memory and in SQLite by the file's mtime and size. */
 import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { ConfigValue } from '../../shared/types/compare.js';
+import type { StoredConfig } from '../store/compareRepo.js';
+
+export { diffConfigs } from '../../shared/domain/configDiff.js';
 
 /** Keys every run has its own value for by construction; comparing them would flag every run as "different". */
 const IGNORED = new Set(['output_dir', 'run_name', 'logging_dir']);
 
 /** Numbers written as `2.0e-3` or `1e-4` parse as strings in YAML 1.2 core; LLaMA-Factory reads them as floats. */
-function normalise(v: unknown): ConfigValue {
+export function normaliseConfigValue(v: unknown): ConfigValue {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number' || typeof v === 'boolean') return v;
   if (typeof v === 'string') {
@@ -24,7 +27,7 @@ export function flattenConfig(data: unknown, prefix = '', out: Record<string, Co
     const key = prefix ? `${prefix}.${k}` : k;
     if (!prefix && IGNORED.has(k)) continue;
     if (v && typeof v === 'object' && !Array.isArray(v)) flattenConfig(v, key, out);
-    else out[key] = normalise(v);
+    else out[key] = normaliseConfigValue(v);
   }
   return out;
 }
@@ -38,40 +41,38 @@ export function parseConfigText(text: string): Record<string, ConfigValue> {
   return flattenConfig(data);
 }
 
-const cache = new Map<string, { key: string; config: Record<string, ConfigValue>; error: string | null }>();
+/** Where parsed configs outlive the process (the compare repo's run_configs table). */
+export interface ConfigStore {
+  storedConfig(path: string): StoredConfig | null;
+  storeConfig(path: string, c: StoredConfig): void;
+}
 
-/** Reads and flattens a config copy, cached by mtime+size; an unreadable file yields an error text, never a throw. */
-export function readConfig(path: string): { config: Record<string, ConfigValue>; error: string | null } {
-  let key: string;
+const memory = new Map<string, StoredConfig>();
+
+/**
+ * Reads and flattens a config copy; an unreadable file yields an error text, never a throw. Parsed once per file
+ * version: memory first, then SQLite (so the first table after a restart does not parse hundreds of YAML files).
+ */
+export function readConfig(path: string, store?: ConfigStore): { config: Record<string, ConfigValue>; error: string | null } {
+  let stamp: string;
   try {
     const st = statSync(path);
-    key = `${st.mtimeMs}:${st.size}`;
+    stamp = `${st.mtimeMs}:${st.size}`;
   } catch {
     return { config: {}, error: `The config copy is missing (${path}).` };
   }
-  const hit = cache.get(path);
-  if (hit && hit.key === key) return hit;
-  let entry: { key: string; config: Record<string, ConfigValue>; error: string | null };
-  try {
-    entry = { key, config: parseConfigText(readFileSync(path, 'utf8')), error: null };
-  } catch (e) {
-    entry = { key, config: {}, error: `Cannot read the config copy: ${(e as Error).message.split('\n')[0]}` };
+  const hit = memory.get(path);
+  if (hit && hit.stamp === stamp) return hit;
+  let entry = store?.storedConfig(path) ?? null;
+  if (!entry || entry.stamp !== stamp) {
+    try {
+      entry = { stamp, config: parseConfigText(readFileSync(path, 'utf8')), error: null };
+    } catch (e) {
+      entry = { stamp, config: {}, error: `Cannot read the config copy: ${(e as Error).message.split('\n')[0]}` };
+    }
+    store?.storeConfig(path, entry);
   }
-  if (cache.size > 20_000) cache.clear();
-  cache.set(path, entry);
+  if (memory.size > 20_000) memory.clear();
+  memory.set(path, entry);
   return entry;
-}
-
-/** Every key of the configs, sorted, and those whose value is not identical in all of them (absent counts as a value). */
-export function diffConfigs(configs: Record<string, ConfigValue>[]): { keys: string[]; differing: string[] } {
-  const keys = new Set<string>();
-  for (const c of configs) for (const k of Object.keys(c)) keys.add(k);
-  const sorted = [...keys].sort();
-  const differing = sorted.filter((k) => {
-    if (configs.length < 2) return false;
-    const first = configs[0]![k];
-    const firstHas = k in configs[0]!;
-    return configs.some((c) => (k in c) !== firstHas || c[k] !== first);
-  });
-  return { keys: sorted, differing };
 }

@@ -42,6 +42,9 @@ export const METRIC_COLUMNS: MetricColumn[] = [
   { key: 'spot_check_rouge_l', get: (r) => r.spotCheck?.rougeL },
   { key: 'spot_check_latency_ms', get: (r) => r.spotCheck?.meanTotalMs },
   { key: 'spot_check_ttft_ms', get: (r) => r.spotCheck?.meanTtftMs },
+  { key: 'votes_won', get: (r) => r.votes?.wins },
+  { key: 'votes_lost', get: (r) => r.votes?.losses },
+  { key: 'votes_tied', get: (r) => r.votes?.ties },
   { key: 'tags', get: (r) => r.tags.join(' ') },
   { key: 'notes', get: (r) => r.notes },
 ];

@@ -1,6 +1,7 @@
 /** Curves of several runs for one metric, with every x-axis (step, epoch, tokens, time) and LTTB downsampling. */
 import type { CurveMetric, CurvePoint, CurveSeries } from '../../shared/types/compare.js';
 import type { Run } from '../../shared/types/run.js';
+import { effectiveHistory } from '../../shared/domain/runHistory.js';
 import { lttb } from '../../shared/util/lttb.js';
 import type { CompareRepo } from '../store/compareRepo.js';
 import { readTrainerState } from './results.js';
@@ -9,15 +10,16 @@ import { readTrainerState } from './results.js';
 const STATE_KEY: Record<CurveMetric, string> = { loss: 'loss', eval_loss: 'eval_loss', lr: 'learning_rate' };
 
 export function curveFromStore(repo: CompareRepo, runId: string, metric: CurveMetric): CurvePoint[] {
-  const rows = repo.curve(runId, metric);
-  // Time is measured from the run's first point: elapsed_s when the trainer logged it, else wall-clock reads.
+  // A resumed part replaces the steps it re-ran: one series per run, the same rule as the run page.
+  const rows = effectiveHistory(repo.curve(runId, metric));
+  // Time is measured from the run's first point: the elapsed time the trainer logged, else wall-clock reads.
   const firstAt = rows.find((r) => r.at !== null)?.at ?? null;
   return rows.map((r) => ({
     step: r.step,
     epoch: r.epoch,
-    tokens: r.total_tokens,
-    time: r.elapsed_s ?? (r.at !== null && firstAt !== null ? (r.at - firstAt) / 1000 : null),
-    value: r.v,
+    tokens: r.totalTokens,
+    time: r.elapsedS ?? (r.at !== null && firstAt !== null ? (r.at - firstAt) / 1000 : null),
+    value: r.value,
   }));
 }
 

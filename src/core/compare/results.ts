@@ -1,7 +1,11 @@
 /** Reads the results files LLaMA-Factory leaves in output_dir (*_results.json, trainer_state.json, generated_predictions.jsonl). */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PredictionRow, ResultFigures } from '../../shared/types/compare.js';
+import { readRegularFileSync } from '../util/boundedRead.js';
+
+/** all_results.json, trainer_state.json (its log of a long run is a few MB): far below this. */
+const MAX_RESULTS_BYTES = 64 * 1024 * 1024;
 
 /** A results file that could not be used, with why (an LFS pointer, bad JSON …); the rest still counts. */
 export interface ResultsProblem {
@@ -71,7 +75,8 @@ function cached<T>(path: string, parse: (text: string) => T): T | null {
   }
   let value: T | Error;
   try {
-    value = parse(readFileSync(path, 'utf8'));
+    // Output folders are the user's: a results file that is not a regular file, or is absurdly large, is an error here.
+    value = parse(readRegularFileSync(path, MAX_RESULTS_BYTES).toString('utf8'));
   } catch (e) {
     value = e instanceof Error ? e : new Error(String(e));
   }

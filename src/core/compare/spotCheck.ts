@@ -1,6 +1,6 @@
 /** Spot-check evaluation: sends each test prompt to the run's OpenAI-compatible server, streams, scores and times the answer. */
 import type { SpotCheckItem, SpotCheckSummary } from '../../shared/types/compare.js';
-import type { CompareRepo } from '../store/compareRepo.js';
+import { publicSpotCheck, type CompareRepo } from '../store/compareRepo.js';
 import { scoreAnswer } from './scoring.js';
 import type { SpotCheckCase } from './spotCheckFile.js';
 
@@ -125,7 +125,7 @@ export async function runSpotCheck(
 ): Promise<void> {
   const progress = () => {
     const s = repo.spotCheck(job.id);
-    if (s) onProgress(s);
+    if (s) onProgress(publicSpotCheck(s));
   };
   const stopped = () => {
     repo.updateSpotCheck(job.id, 'failed', 'Stopped.');

@@ -1,8 +1,10 @@
 /** Builds the run table: one row per train run with metrics, results files, evaluations, energy and its config. */
-import type { CompareFilter, CompareRow, CompareTable, ResultFigures, SpotCheckSummary } from '../../shared/types/compare.js';
+import { isActiveStatus } from '../../shared/domain/runState.js';
+import { diffConfigs } from '../../shared/domain/configDiff.js';
+import type { CompareFilter, CompareRow, CompareTable, ConfigValue, ResultFigures, SpotCheckSummary } from '../../shared/types/compare.js';
 import type { Run } from '../../shared/types/run.js';
 import type { CompareRepo } from '../store/compareRepo.js';
-import { diffConfigs, readConfig } from './configKeys.js';
+import { readConfig } from './configKeys.js';
 import { runEnergyWh } from './energy.js';
 import { readResultsDir, readTrainerState } from './results.js';
 
@@ -31,8 +33,25 @@ export function latestPredictRuns(runs: readonly Run[]): Map<string, Run> {
 
 const n = (v: number | undefined | null): number | null => (v === undefined || v === null || !Number.isFinite(v) ? null : v);
 
-export function buildRow(r: Run, repo: CompareRepo, predictRun: Run | undefined, spot: SpotCheckSummary | undefined): CompareRow {
-  const { config, error: configError } = readConfig(r.configPath);
+/** A finished run's energy does not change: read the GPU history for it once. */
+const energyCache = new Map<string, number | null>();
+
+function energyOf(r: Run, repo: CompareRepo): number | null {
+  const done = r.endedAt !== null && !isActiveStatus(r.status);
+  const key = `${r.id}:${r.endedAt}`;
+  if (done && energyCache.has(key)) return energyCache.get(key)!;
+  const wh = runEnergyWh(repo, r.gpuUuids, r.startedAt, r.endedAt);
+  if (done) {
+    if (energyCache.size > 50_000) energyCache.clear();
+    energyCache.set(key, wh);
+  }
+  return wh;
+}
+
+export type Votes = Map<string, NonNullable<CompareRow['votes']>>;
+
+export function buildRow(r: Run, repo: CompareRepo, predictRun: Run | undefined, spot: SpotCheckSummary | undefined, votes: Votes = new Map()): CompareRow {
+  const { config, error: configError } = readConfig(r.configPath, repo);
   const own = readResultsDir(r.outputDir).figures;
   const predict: ResultFigures | null = predictRun ? readResultsDir(predictRun.outputDir).figures : null;
   const s = repo.summary(r.id);
@@ -57,7 +76,7 @@ export function buildRow(r: Run, repo: CompareRepo, predictRun: Run | undefined,
     }
   }
   const evalLoss = n(own?.evalLoss);
-  const end = r.endedAt ?? (r.startedAt !== null && ['starting', 'running', 'stopping'].includes(r.status) ? Date.now() : null);
+  const end = r.endedAt ?? (r.startedAt !== null && isActiveStatus(r.status) ? Date.now() : null);
   const durationS = r.startedAt !== null && end !== null ? (end - r.startedAt) / 1000 : n(own?.trainRuntimeS);
   const measuredTps = s.maxTokens && s.maxElapsedS ? s.maxTokens / s.maxElapsedS : null;
   const fig = predict ?? own;
@@ -86,25 +105,59 @@ export function buildRow(r: Run, repo: CompareRepo, predictRun: Run | undefined,
     tokensPerSec: n(own?.tokensPerSec) ?? measuredTps ?? r.progress?.tokensPerSec ?? null,
     peakMiB: r.peakMiB,
     estimateMiB: r.estimateMiB,
-    energyWh: runEnergyWh(repo, r.gpuUuids, r.startedAt, r.endedAt),
+    energyWh: energyOf(r, repo),
     spotCheck: spot ?? null,
+    votes: votes.get(r.id) ?? null,
     predictRunId: predictRun?.id ?? null,
     config,
     configError,
   };
 }
 
-export function buildTable(allRuns: readonly Run[], repo: CompareRepo, filter?: CompareFilter): CompareTable {
+/** Rows of the given training runs (a live update of a few rows, without the whole table). */
+export function buildRows(allRuns: readonly Run[], repo: CompareRepo, runIds: readonly string[], votes: Votes = new Map()): CompareRow[] {
+  const predicts = latestPredictRuns(allRuns);
+  const spots = repo.latestSpotChecks();
+  const byId = new Map(allRuns.map((r) => [r.id, r]));
+  return runIds.flatMap((id) => {
+    const r = byId.get(id);
+    return r && r.kind === 'train' ? [buildRow(r, repo, predicts.get(r.id), spots.get(r.id), votes)] : [];
+  });
+}
+
+/**
+ * The whole table. `defaultsOf` gives LLaMA-Factory's default of each config key (from the key catalogue): a key one
+ * run leaves unset and another sets to its default does not differ.
+ */
+export function buildTable(
+  allRuns: readonly Run[],
+  repo: CompareRepo,
+  filter?: CompareFilter,
+  defaultsOf: (keys: readonly string[]) => Record<string, ConfigValue> = () => ({}),
+  votes: Votes = new Map(),
+): CompareTable {
   const predicts = latestPredictRuns(allRuns);
   const spots = repo.latestSpotChecks();
   const train = allRuns.filter((r) => r.kind === 'train');
-  const rows = train.filter((r) => matchesFilter(r, filter)).map((r) => buildRow(r, repo, predicts.get(r.id), spots.get(r.id)));
-  const { keys, differing } = diffConfigs(rows.filter((r) => !r.configError).map((r) => r.config));
+  const rows = train.filter((r) => matchesFilter(r, filter)).map((r) => buildRow(r, repo, predicts.get(r.id), spots.get(r.id), votes));
+  const configs = rows.filter((r) => !r.configError).map((r) => r.config);
+  const keys = [...new Set(configs.flatMap((c) => Object.keys(c)))];
+  const defaults = defaultsOf(keys);
+  const { keys: configKeys, differing } = diffConfigs(configs, defaults);
   const uniq = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => !!x))].sort();
+  // A task is shown by name: the name its newest run got from it (runs are named after their task).
+  const taskNames = new Map<string, { name: string; at: number }>();
+  for (const r of train) {
+    if (!r.taskId) continue;
+    const prev = taskNames.get(r.taskId);
+    if (!prev || r.createdAt > prev.at) taskNames.set(r.taskId, { name: r.name, at: r.createdAt });
+  }
+  const tasks = [...taskNames.entries()].map(([id, v]) => ({ id, name: v.name })).sort((a, b) => a.name.localeCompare(b.name));
   return {
     rows,
-    configKeys: keys,
+    configKeys,
     differingKeys: differing,
-    facets: { tags: uniq(train.flatMap((r) => r.tags)), tasks: uniq(train.map((r) => r.taskId)), sweeps: uniq(train.map((r) => r.sweepId)) },
+    defaults,
+    facets: { tags: uniq(train.flatMap((r) => r.tags)), tasks, sweeps: uniq(train.map((r) => r.sweepId)) },
   };
 }

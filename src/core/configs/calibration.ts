@@ -1,7 +1,10 @@
 /** Calibrates estimates with measured peaks: finished runs of the same model and method give a mean measured/estimated ratio. */
-import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { Db } from '../store/db.js';
+import type { CalibrationRow } from '../store/runsRepo.js';
+import { readTextOrNull } from '../util/boundedRead.js';
+
+/** A run's config copy is small; anything bigger is not one (bounded read, regular files only). */
+const CONFIG_MAX_BYTES = 2 * 1024 * 1024;
 
 export interface CalibrationSample {
   model: string;
@@ -37,37 +40,20 @@ function signature(yamlText: string): { model: string; ft: string } | null {
   }
 }
 
-interface RunRow {
-  id: string;
-  config_path: string;
-  task_yaml: string | null;
-  estimate_mib: number;
-  peak_mib: number;
-}
-
 /** Reads finished runs that have both figures; the config comes from the run's own copy, else its task. Cached per run id. */
-export function createCalibrationSource(db: Db): { samples(): CalibrationSample[] } {
+export function createCalibrationSource(rows: () => CalibrationRow[]): { samples(): CalibrationSample[] } {
   const cache = new Map<string, { model: string; ft: string } | null>();
-  const stmt = db.prepare<RunRow>(
-    `SELECT r.id, r.config_path, t.yaml AS task_yaml, r.estimate_mib, r.peak_mib FROM runs r LEFT JOIN tasks t ON t.id = r.task_id
-     WHERE r.status = 'finished' AND r.estimate_mib > 0 AND r.peak_mib > 0 ORDER BY r.ended_at DESC LIMIT 500`,
-  );
   return {
     samples() {
       const out: CalibrationSample[] = [];
-      for (const row of stmt.all()) {
+      for (const row of rows()) {
         let sig = cache.get(row.id);
         if (sig === undefined) {
-          let text: string | null;
-          try {
-            text = readFileSync(row.config_path, 'utf8');
-          } catch {
-            text = row.task_yaml;
-          }
+          const text = readTextOrNull(row.configPath, CONFIG_MAX_BYTES) ?? row.taskYaml;
           sig = text ? signature(text) : null;
           cache.set(row.id, sig);
         }
-        if (sig) out.push({ model: sig.model, finetuningType: sig.ft, estimateMiB: row.estimate_mib, peakMiB: row.peak_mib });
+        if (sig) out.push({ model: sig.model, finetuningType: sig.ft, estimateMiB: row.estimateMiB, peakMiB: row.peakMiB });
       }
       return out;
     },

@@ -1,8 +1,12 @@
-/** Checks each key of a config against the catalogue: unknown and renamed keys, wrong types, values outside the choices. */
-import type { ValidationIssue } from '../../shared/types/task.js';
-import type { KeyCatalogue, KeySpec } from './catalogue.js';
+/** Checks each key of a config against the catalogue the way HfArgumentParser will: unused keys, removed keys, types, choices. */
+import type { ConfigKind, ValidationIssue } from '../../shared/types/task.js';
+import { msg } from '../../shared/messages/message.js';
+import { commandFor, describeCatalogue, removedSaid, type KeyCatalogue, type KeySpec, type LfCommand, type RemovedKey } from './catalogue.js';
+import { didYouMean, issue, NOTHING } from './issue.js';
+import { truthy } from './configKind.js';
 import type { ParsedConfig } from './parseConfig.js';
 import { closest } from './suggest.js';
+import { typeIssue } from './checkTypes.js';
 
 /** Mistakes seen in real configs whose fix is not the nearest spelling. */
 const HINTS: Record<string, string> = {
@@ -17,112 +21,102 @@ const HINTS: Record<string, string> = {
   max_seq_length: 'cutoff_len',
 };
 
-/** PyYAML's float needs a dot and a signed exponent: `1e-4` and `1.0e4` are strings to it. */
-const PYYAML_FLOAT = /^[-+]?(\d[\d_]*)?\.[\d_]*([eE][-+]\d+)?$|^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$/;
-const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-
-function dotted(source: string): string {
-  const m = /^([-+]?)(\d+)(?:\.(\d*))?[eE]([-+]?)(\d+)$/.exec(source.trim());
-  if (!m) return source;
-  return `${m[1]}${m[2]}.${m[3] || '0'}e${m[4] || '+'}${m[5]}`;
+export interface KeyCheckOptions {
+  kind: ConfigKind;
+  /**
+   * installed: the catalogue describes the LLaMA-Factory and transformers that will run, so a key it lacks is certain to
+   * stop the run. bundled: the catalogue is LLaMA-Factory ff6d4d1's; the user's install may be older, so a key removed
+   * since then is a warning (with its replacement), not a blocker.
+   */
+  certainty: 'installed' | 'bundled';
 }
 
-function typeIssue(key: string, value: unknown, spec: KeySpec, raw: { source: string; quoted: boolean } | undefined): ValidationIssue | null {
-  const at = { key };
-  if (value === null || value === undefined) {
-    if (spec.default === null || spec.type === 'str_or_null') return null;
-    return { severity: 'warning', message: `${key} is empty; LLaMA-Factory passes None instead of its default (${JSON.stringify(spec.default)}).`, ...at };
-  }
-  const shown = raw?.source ?? JSON.stringify(value);
-  switch (spec.type) {
-    case 'bool':
-      if (typeof value === 'boolean') return null;
-      if (value === 0 || value === 1)
-        return { severity: 'info', message: `${key}: ${shown} is read as ${value === 1 ? 'true' : 'false'}; write ${value === 1 ? 'true' : 'false'}.`, ...at };
-      if (typeof value === 'string' && /^(true|false)$/i.test(value))
-        return { severity: 'error', message: `${key} is the string "${value}" (quoted): any non-empty string counts as true. Write ${value.toLowerCase()} without quotes.`, ...at };
-      return { severity: 'error', message: `${key} must be true or false, got ${shown}.`, ...at };
-    case 'int':
-      if (typeof value === 'number' && Number.isInteger(value)) {
-        if (raw && /[.eE]/.test(raw.source) && !raw.quoted)
-          return { severity: 'warning', message: `${key} is an integer; ${shown} is a float to Python. Write ${value}.`, ...at };
-        return null;
-      }
-      if (typeof value === 'string' && /^[-+]?\d+$/.test(value.trim()))
-        return { severity: 'warning', message: `${key} is the string "${value}" (quoted); LLaMA-Factory expects a number. Write ${value.trim()} without quotes.`, ...at };
-      return { severity: 'error', message: `${key} must be a whole number, got ${shown}.`, ...at };
-    case 'float':
-    case 'int_or_float':
-      if (typeof value === 'number') {
-        if (spec.type === 'float' && raw && !raw.quoted && /[eE]/.test(raw.source) && !PYYAML_FLOAT.test(raw.source.trim()))
-          return { severity: 'warning', message: `${key}: PyYAML reads ${raw.source} as a string, not a number. Write ${dotted(raw.source)}.`, suggestion: dotted(raw.source), ...at };
-        return null;
-      }
-      if (typeof value === 'string' && NUMERIC.test(value.trim()))
-        return { severity: 'warning', message: `${key} is the string "${value}" (quoted); PyYAML keeps it a string. Write ${dotted(value)} without quotes.`, suggestion: dotted(value), ...at };
-      return { severity: 'error', message: `${key} must be a number, got ${shown}.`, ...at };
-    case 'choice': {
-      const choices = spec.choices ?? [];
-      if (choices.length === 0 || choices.includes(String(value))) return null;
-      const near = closest(String(value), choices);
-      return {
-        severity: 'error',
-        message: `${key}: "${String(value)}" is not one of ${choices.join(', ')}.${near ? ` Did you mean ${near}?` : ''}`,
-        ...(near ? { suggestion: near } : {}),
-        ...at,
-      };
-    }
-    case 'str':
-    case 'str_or_null':
-      if (typeof value === 'object') {
-        // report_to and friends accept a YAML list too.
-        if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return null;
-        return { severity: 'error', message: `${key} must be a single value, got a ${Array.isArray(value) ? 'list' : 'mapping'}.`, ...at };
-      }
-      return null;
-    case 'list':
-      return Array.isArray(value) || typeof value === 'string' ? null : { severity: 'error', message: `${key} must be a list, got ${shown}.`, ...at };
-    case 'dict':
-      if (typeof value === 'object' && !Array.isArray(value)) return null;
-      if (typeof value === 'string') return { severity: 'info', message: `${key} is given as text; LLaMA-Factory parses it as JSON.`, ...at };
-      return { severity: 'error', message: `${key} must be a mapping, got ${shown}.`, ...at };
-  }
-  return null;
+/** Python's repr of a list of str, as HfArgumentParser prints `sorted(unused_keys)` (transformers hf_argparser.py:383). */
+export function pyStrList(keys: string[]): string {
+  return `[${[...keys].sort().map((k) => `'${k.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ')}]`;
 }
 
-export function checkKeys(parsed: ParsedConfig, catalogue: KeyCatalogue): ValidationIssue[] {
+/** LLaMA-Factory's own words when a key is not a field of the command's dataclasses (parser.py:154 → parse_dict). */
+export function unusedKeysMessage(keys: string[]): string {
+  return `Some keys are not used by the HfArgumentParser: ${pyStrList(keys)}`;
+}
+
+/** A transformers removal older than the oldest transformers LLaMA-Factory accepts is certain, whatever is installed. */
+function removedBeforePin(r: RemovedKey, pin: string | null): boolean {
+  const floor = /(?:^|,)\s*>=\s*([\d.]+)/.exec(pin ?? '')?.[1];
+  if (r.by !== 'transformers' || !floor) return false;
+  const v = (s: string) => s.split('.').map((n) => Number(n) || 0);
+  const [a, b] = [v(r.since), v(floor)];
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
+  return true;
+}
+
+const COMMAND_WORDS: Record<LfCommand, string> = {
+  train: 'llamafactory-cli train',
+  chat: 'llamafactory-cli chat',
+  api: 'llamafactory-cli api',
+  export: 'llamafactory-cli export',
+  eval: 'llamafactory-cli eval',
+  'train:USE_MEGATRON_BRIDGE': 'llamafactory-cli train with USE_MEGATRON_BRIDGE=1',
+};
+
+function accepts(spec: KeySpec | undefined, command: LfCommand | null): boolean {
+  if (!spec) return false;
+  return command === null ? spec.commands.length > 0 : spec.commands.includes(command);
+}
+
+export function checkKeys(parsed: ParsedConfig, catalogue: KeyCatalogue, opts: KeyCheckOptions): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
+  const command = commandFor(opts.kind);
+  const unused = Object.keys(parsed.data).filter((k) => !accepts(catalogue.keys[k], command));
+  // HfArgumentParser's own sentence, quoted as LLaMA-Factory prints it in every language.
+  const lfUnused = unusedKeysMessage(unused);
   const known = Object.keys(catalogue.keys);
+  const versions = describeCatalogue(catalogue);
+  const megatron = command === 'train' ? unused.filter((k) => catalogue.keys[k]?.commands.includes('train:USE_MEGATRON_BRIDGE')) : [];
+
   for (const [key, value] of Object.entries(parsed.data)) {
     const line = parsed.keyLines.get(key);
     const at = { key, ...(line ? { line } : {}) };
-    const renamed = catalogue.deprecated[key];
-    if (renamed) {
-      issues.push({
-        severity: 'error',
-        message: `${key} was renamed ${renamed}; the transformers version LLaMA-Factory needs rejects the old name.`,
-        suggestion: renamed,
-        ...at,
-      });
-      continue;
-    }
     const spec = catalogue.keys[key];
-    if (!spec) {
-      if (/^[A-Z][A-Z0-9_]+$/.test(key)) {
-        issues.push({ severity: 'error', message: `${key} is an environment variable, not a config key; Trainyard sets the launch environment itself.`, ...at });
-        continue;
-      }
-      const near = HINTS[key] ?? closest(key, known);
-      issues.push({
-        severity: 'error',
-        message: `Unknown key ${key}: LLaMA-Factory stops with "Some specified arguments are not used".${near ? ` Did you mean ${near}?` : ''}`,
-        ...(near ? { suggestion: near } : {}),
-        ...at,
-      });
+    if (accepts(spec, command)) {
+      const problem = typeIssue(key, value, spec!, parsed.raw.get(key), catalogue.removedValues[key], opts.certainty === 'installed');
+      if (problem) issues.push({ ...problem, ...(line ? { line } : {}) });
       continue;
     }
-    const problem = typeIssue(key, value, spec, parsed.raw.get(key));
-    if (problem) issues.push({ ...problem, ...(line ? { line } : {}) });
+    if (spec && command === 'train' && spec.commands.includes('train:USE_MEGATRON_BRIDGE')) {
+      // MegatronBridgeArguments (and mcore_adapter's own arguments under USE_MCA=1) are parsed only in those launch modes
+      // (parser.py:94-109, 399-407): one warning for them all, at the first.
+      if (key === megatron[0])
+        issues.push(issue('warning', msg(megatron.length > 1 ? 'config.key.megatronMany' : 'config.key.megatron', { keys: megatron.join(', '), unused: lfUnused }), at));
+      continue;
+    }
+    if (spec && command === 'train' && key === 'kt_config' && truthy(parsed.data.use_kt)) {
+      // use_kt needs transformers-kt (parser.py:257-260), whose TrainingArguments carries kt_config (model_args.py:572-573).
+      issues.push(issue('warning', msg('config.key.ktConfig', { unused: lfUnused }), at));
+      continue;
+    }
+    if (spec && command) {
+      const where = spec.commands.filter((c) => !c.includes(':')).map((c) => COMMAND_WORDS[c]);
+      issues.push(issue('error', msg('config.key.otherCommand', { key, command: COMMAND_WORDS[command], commands: where.join(', '), unused: lfUnused }), at));
+      continue;
+    }
+    const removed = catalogue.removed[key];
+    if (removed) {
+      const certain = opts.certainty === 'installed' || removedBeforePin(removed, catalogue.transformers.pin);
+      const said = certain
+        ? msg('config.key.removed', { key, unused: lfUnused, removed: removedSaid(key, removed) })
+        : msg('config.key.removedMaybe', { removed: removedSaid(key, removed), versions, unused: lfUnused });
+      issues.push(issue(certain ? 'error' : 'warning', said, { ...(removed.replacement ? { suggestion: removed.replacement } : {}), ...at }));
+      continue;
+    }
+    if (/^[A-Z][A-Z0-9_]+$/.test(key)) {
+      issues.push(issue('error', msg('config.key.envVar', { key, unused: lfUnused }), at));
+      continue;
+    }
+    const near = HINTS[key] ?? closest(key, known);
+    const installed = opts.certainty === 'installed' ? msg('config.hint.installed', { versions }) : NOTHING;
+    issues.push(issue('error', msg('config.key.unknown', { key, unused: lfUnused, installed, hint: didYouMean(near) }), { ...(near ? { suggestion: near } : {}), ...at }));
   }
   return issues;
 }

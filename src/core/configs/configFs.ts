@@ -1,7 +1,11 @@
 /** File look-ups the validator and estimator need (injected, so they stay pure), and where a model reference points. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { readTextOrNull } from '../util/boundedRead.js';
+
+/** dataset_info.json, a model's config.json, a DeepSpeed JSON: LLaMA-Factory's own registry is ~40 KB. */
+const MAX_LOOKUP_BYTES = 32 * 1024 * 1024;
 
 export interface ConfigFs {
   exists(path: string): boolean;
@@ -24,13 +28,8 @@ export function nodeConfigFs(env: NodeJS.ProcessEnv = process.env): ConfigFs {
   const home = env.HOME ?? homedir();
   return {
     exists: (p) => existsSync(p),
-    readText: (p) => {
-      try {
-        return readFileSync(p, 'utf8');
-      } catch {
-        return null;
-      }
-    },
+    // Paths come from configs (dataset_dir, deepspeed, model folders): regular files only, and bounded.
+    readText: (p) => readTextOrNull(p, MAX_LOOKUP_BYTES),
     list: (d) => {
       try {
         return readdirSync(d);

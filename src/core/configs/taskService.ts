@@ -1,32 +1,79 @@
 /** Tasks: import, validate (cached), estimate, edit, clone and sweep; the domain's handlers call this. */
 import { mkdirSync, readdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { Document } from 'yaml';
+import { isSeq } from 'yaml';
+import { msg, type Message } from '../../shared/messages/message.js';
 import { RpcError } from '../../shared/rpc/protocol.js';
-import type { Task } from '../../shared/types/task.js';
+import type { MemoryFixAdvice, MemoryFixOption, Task } from '../../shared/types/task.js';
 import type { CoreContext } from '../context.js';
 import { createTasksRepo, type TaskRow } from '../store/tasksRepo.js';
 import { newId } from '../util/ids.js';
 import { calibrate, createCalibrationSource, type CalibrationSample } from './calibration.js';
-import { catalogueFor, type KeyCatalogue } from './catalogue.js';
+import type { KeyCatalogue } from './catalogue.js';
 import { nodeConfigFs, readModelConfig, resolveIn, type ConfigFs } from './configFs.js';
+import { isTokenDescriptions } from './configKind.js';
+import { createCatalogueSource } from './installedCatalogue.js';
+import { findUpLfFolder, lfFolderNearCli, type FoundFolder } from './lfInstall.js';
 import { gridCombos, setValueIn, setValues, sweepName } from './editConfig.js';
-import { gatherPaths, notAConfig, type Candidate } from './gatherFiles.js';
-import { convertLlamaBoard, isLlamaBoardState } from './llamaboard.js';
+import { gatherDropped, gatherPaths, looksLikeConfig, notAConfig, refusal, type Candidate, type Skipped } from './gatherFiles.js';
+import { deepspeedFile, isLlamaBoardState } from './llamaboard.js';
+import { readSource, writeSource } from './sourceFile.js';
+import { combineFixes, memoryFixes, type FixChange } from './memoryFixes.js';
+import { llamaBoardTaskYaml } from './llamaboardImport.js';
 import { parseConfig } from './parseConfig.js';
 import { validateParsed } from './validateConfig.js';
 import { estimateVram, type EstimateOptions } from './vramEstimate.js';
+import { taskWorkDir, type WorkDirChoice } from './workDir.js';
+import { which } from '../util/which.js';
+import { createRunsRepo } from '../store/runsRepo.js';
 
 /** Re-check files a task points at after this long (datasets and models appear while a task waits). */
 const REVALIDATE_MS = 5_000;
+/** How long a LLaMA-Factory folder found (behind llamafactory-cli, above a config) is trusted before looking again. */
+const CLI_FOLDER_TTL_MS = 10_000;
 
 export function createTaskService(ctx: CoreContext) {
   const repo = createTasksRepo(ctx.db);
   const fs: ConfigFs = nodeConfigFs(ctx.env);
-  const catalogue = (): KeyCatalogue => catalogueFor(ctx.resourcesDir);
-  const calibration = createCalibrationSource(ctx.db);
+  const cache = new Map<string, { updatedAt: number; at: number; workDir: string; catalogue: KeyCatalogue; task: Task }>();
+  const catalogues = createCatalogueSource({
+    resourcesDir: ctx.resourcesDir,
+    cacheDir: join(ctx.paths.dataDir, 'llamafactory-keys'),
+    settings: ctx.settings,
+    env: ctx.env,
+    // The installed LLaMA-Factory answered (or could not): every task is validated again with what is now known.
+    onChange: () => {
+      cache.clear();
+      emitChanged();
+    },
+  });
+  const catalogue = (): KeyCatalogue => catalogues.current().catalogue;
+  const runRows = createRunsRepo(ctx.db);
+  const calibration = createCalibrationSource(() => runRows.calibrationRows());
   let samples: { at: number; list: CalibrationSample[] } = { at: 0, list: [] };
-  const cache = new Map<string, { updatedAt: number; at: number; task: Task }>();
+
+  let cliFolderCache: { at: number; cli: string | null; found: FoundFolder | null } = { at: 0, cli: null, found: null };
+  /** The checkout behind the chosen llamafactory-cli (only when LLaMA-Factory is the trainer). */
+  function cliFolder(): FoundFolder | null {
+    const t = ctx.settings().trainer;
+    if (t.kind !== 'llamafactory') return null;
+    const cli = which(t.llamafactoryCli ?? 'llamafactory-cli', ctx.env);
+    if (cli !== cliFolderCache.cli || Date.now() - cliFolderCache.at > CLI_FOLDER_TTL_MS) {
+      cliFolderCache = { at: Date.now(), cli, found: cli ? lfFolderNearCli(cli) : null };
+    }
+    return cliFolderCache.found;
+  }
+  const upCache = new Map<string, { at: number; found: string | null }>();
+  /** The LLaMA-Factory folder above a config's folder, looked up again after a while (a checkout can appear). */
+  const findUp = (dir: string): string | null => {
+    const c = upCache.get(dir);
+    if (c && Date.now() - c.at < CLI_FOLDER_TTL_MS) return c.found;
+    const found = findUpLfFolder(dir);
+    upCache.set(dir, { at: Date.now(), found });
+    return found;
+  };
+  const workDirOf = (sourcePath: string | null): WorkDirChoice =>
+    taskWorkDir({ sourcePath, settingsDir: ctx.settings().trainer.llamafactoryDir, cliFolder: cliFolder()?.path ?? null, tasksDir: ctx.paths.tasksDir, findUp });
 
   const calibrationSamples = () => {
     if (Date.now() - samples.at > 30_000) samples = { at: Date.now(), list: calibration.samples() };
@@ -36,7 +83,8 @@ export function createTaskService(ctx: CoreContext) {
   /** Validation and estimate of a config as the task would run it (relative paths against workDir). */
   function assess(yaml: string, workDir: string, fileName: string | undefined, gpuCount = 1) {
     const parsed = parseConfig(yaml, fileName);
-    const result = validateParsed(parsed, { fileName, workDir, catalogue: catalogue(), fs });
+    const cat = catalogues.current();
+    const result = validateParsed(parsed, { fileName, workDir, catalogue: cat.catalogue, certainty: cat.certainty, fs });
     const d = parsed.data;
     let estimate = null;
     if (result.kind !== 'unknown' && typeof d.model_name_or_path === 'string') {
@@ -59,10 +107,12 @@ export function createTaskService(ctx: CoreContext) {
 
   function toTask(row: TaskRow): Task {
     const c = cache.get(row.id);
-    if (c && c.updatedAt === row.updatedAt && Date.now() - c.at < REVALIDATE_MS) return c.task;
-    const a = assess(row.yaml, row.workDir, row.sourcePath ? basename(row.sourcePath) : `${row.name}.yaml`);
-    const task: Task = { ...row, issues: a.issues, ok: a.ok, kind: a.kind, estimate: a.estimate };
-    cache.set(row.id, { updatedAt: row.updatedAt, at: Date.now(), task });
+    const wd = workDirOf(row.sourcePath);
+    const cat = catalogue();
+    if (c && c.updatedAt === row.updatedAt && c.workDir === wd.dir && c.catalogue === cat && Date.now() - c.at < REVALIDATE_MS) return c.task;
+    const a = assess(row.yaml, wd.dir, row.sourcePath ? basename(row.sourcePath) : `${row.name}.yaml`);
+    const task: Task = { ...row, workDir: wd.dir, workDirSource: wd.source, issues: a.issues, ok: a.ok, kind: a.kind, estimate: a.estimate };
+    cache.set(row.id, { updatedAt: row.updatedAt, at: Date.now(), workDir: wd.dir, catalogue: cat, task });
     return task;
   }
 
@@ -80,32 +130,48 @@ export function createTaskService(ctx: CoreContext) {
     return name;
   };
 
-  function importCandidates(cands: Candidate[], skipped: { name: string; reason: string }[]): Task[] {
+  function importCandidates(cands: Candidate[], skipped: Skipped[]): Task[] {
+    const skip = (name: string, said: Message) => skipped.push({ name, ...refusal(said) });
     const existing = repo.list();
     const taken = new Set(existing.map((t) => t.name));
     const now = Date.now();
     const rows: TaskRow[] = [];
     for (const c of cands) {
       if (c.path && existing.some((t) => t.sourcePath === c.path && t.yaml === c.content)) {
-        skipped.push({ name: c.name, reason: 'already imported (same file, same content)' });
+        skip(c.name, msg('config.skip.alreadyImported'));
         continue;
       }
       const parsed = parseConfig(c.content, c.name);
+      if (parsed.refused) {
+        skip(c.name, parsed.refused);
+        continue;
+      }
       let yaml = c.content;
-      // Valid YAML/JSON that is a list is a dataset file (data/*.json sits one level down), not a broken config.
+      // Valid YAML/JSON that is a list is a dataset file (data/*.json sits one level down), not a broken config; a single
+      // value (any text without `key: value` lines parses as one) is no config either.
       if (parsed.doc && parsed.doc.contents !== null && Object.keys(parsed.data).length === 0 && parsed.issues.length > 0) {
-        skipped.push({ name: c.name, reason: 'a list, not a mapping of config keys (a dataset file?)' });
+        const list = isSeq(parsed.doc.contents);
+        skip(c.name, msg(list ? 'config.skip.list' : 'config.skip.noKeyValue'));
         continue;
       }
       if (parsed.doc && parsed.issues.length === 0) {
-        const why = notAConfig(parsed.data, catalogue().keys);
+        const why = isTokenDescriptions(parsed.data) ? msg('config.skip.tokenDescriptions') : notAConfig(parsed.data, catalogue().keys);
         if (why) {
-          skipped.push({ name: c.name, reason: why });
+          skip(c.name, why);
           continue;
         }
-        if (isLlamaBoardState(parsed.data)) yaml = llamaBoardYaml(parsed.data, c.name);
+        if (isLlamaBoardState(parsed.data)) {
+          const wd = workDirOf(c.path);
+          const lfDir = wd.source === 'config-folder' || wd.source === 'tasks-folder' ? null : wd.dir;
+          yaml = llamaBoardTaskYaml(parsed.data, { name: c.name, path: c.path, lfDir, resourcesDir: ctx.resourcesDir, env: ctx.env });
+        }
       }
-      // A file with a syntax error is imported anyway: the person fixes it in the editor and nothing is lost.
+      // A config with a syntax error is imported anyway: the person fixes it in the editor and nothing is lost. Text that
+      // is not a config at all (no LLaMA-Factory key on any line) is not: it would only carry another file's content in.
+      if (!parsed.doc && !looksLikeConfig(c.content, catalogue().keys)) {
+        skip(c.name, msg('config.skip.noKnownKey'));
+        continue;
+      }
       const base = basename(c.name, extname(c.name)) || 'task';
       rows.push({
         id: newId('task'),
@@ -126,19 +192,13 @@ export function createTaskService(ctx: CoreContext) {
     return rows.map(toTask);
   }
 
-  function llamaBoardYaml(data: Record<string, unknown>, name: string): string {
-    const conv = convertLlamaBoard(data);
-    const doc = new Document(conv.config);
-    doc.commentBefore = [
-      ` Converted by Trainyard from the LlamaBoard UI state ${name}.`,
-      ...conv.notes.map((n) => ` ${n}`),
-      conv.dropped.length ? ` Dropped (no config key): ${conv.dropped.join(', ')}` : ' Nothing was dropped.',
-    ].join('\n');
-    return doc.toString();
-  }
-
   const emitChanged = () => ctx.bus.emit('tasks.changed', { tasks: list() });
   const list = (): Task[] => repo.list().map(toTask);
+  // A new LLaMA-Factory folder or trainer moves tasks to another working folder and key list: show it at once.
+  ctx.bus.on('settings.changed', () => {
+    cache.clear();
+    emitChanged();
+  });
 
   function saveYaml(row: TaskRow, yaml: string, name = row.name): Task {
     const now = Math.max(Date.now(), row.updatedAt + 1);
@@ -166,15 +226,16 @@ export function createTaskService(ctx: CoreContext) {
     /** Estimate for a run spanning gpuCount GPUs (ZeRO shards change the per-GPU figure). */
     estimateFor: (id: string, gpuCount: number) => {
       const row = mustGet(id);
-      return gpuCount <= 1 ? toTask(row).estimate : assess(row.yaml, row.workDir, row.sourcePath ?? undefined, gpuCount).estimate;
+      return gpuCount <= 1 ? toTask(row).estimate : assess(row.yaml, workDirOf(row.sourcePath).dir, row.sourcePath ?? undefined, gpuCount).estimate;
     },
-    importPaths(paths: string[], files: { name: string; content: string }[]) {
-      const g = gatherPaths(paths);
-      const cands: Candidate[] = [...g.files, ...files.map((f) => ({ name: basename(f.name), path: null, content: f.content }))];
-      const skipped = [...g.skipped];
+    async importPaths(paths: string[], files: { name: string; content: string }[]) {
+      const g = await gatherPaths(paths);
+      const d = gatherDropped(files);
+      const cands: Candidate[] = [...g.files, ...d.files];
+      const skipped = [...g.skipped, ...d.skipped];
       return { tasks: importCandidates(cands, skipped), skipped };
     },
-    loadExamples(): Task[] {
+    async loadExamples(): Promise<Task[]> {
       const dir = join(ctx.resourcesDir, 'examples');
       let names: string[];
       try {
@@ -182,7 +243,7 @@ export function createTaskService(ctx: CoreContext) {
       } catch {
         throw new RpcError('not_found', `No examples folder at ${dir}.`);
       }
-      const g = gatherPaths(names.map((n) => join(dir, n)));
+      const g = await gatherPaths(names.map((n) => join(dir, n)));
       return importCandidates(g.files, [...g.skipped]);
     },
     update(id: string, patch: { name?: string; yaml?: string }): Task {
@@ -228,8 +289,76 @@ export function createTaskService(ctx: CoreContext) {
       cache.delete(id);
       emitChanged();
     },
-    validateText(yaml: string, name?: string) {
-      return assess(yaml, ctx.paths.tasksDir, name).issues;
+    /**
+     * The memory fixes a task can take, each estimated as the new task would run. `cardMiB` is the card to fit (the
+     * smallest of an out-of-memory run's cards, else the largest here); `ranOut` says the run already proved the config
+     * needs more than that card, so estimates that said otherwise are scaled up to it.
+     */
+    memoryFixes(id: string, opts: { gpuCount: number; cardMiB: number | null; marginMiB: number; ranOut: boolean }): MemoryFixAdvice {
+      const row = mustGet(id);
+      const wd = workDirOf(row.sourcePath).dir;
+      const name = row.sourcePath ? basename(row.sourcePath) : `${row.name}.yaml`;
+      const n = Math.max(1, opts.gpuCount);
+      const parsed = parseConfig(row.yaml, name);
+      const changes = parsed.doc && !parsed.doc.errors.length ? memoryFixes(parsed.data, (stage, off) => deepspeedFile(ctx.resourcesDir, stage, off)) : [];
+      const cur = assess(row.yaml, wd, name, n).estimate;
+      const scale = opts.ranOut && cur && opts.cardMiB && cur.highMiB < opts.cardMiB ? opts.cardMiB / cur.highMiB : 1;
+      const range = (e: { lowMiB: number; highMiB: number } | null) => (e ? { lowMiB: Math.round(e.lowMiB * scale), highMiB: Math.round(e.highMiB * scale) } : null);
+      const option = (list: FixChange[]): MemoryFixOption => {
+        const set = Object.assign({}, ...list.map((c) => c.set)) as Record<string, unknown>;
+        const estimate = range(assess(editOrThrow(() => setValues(row.yaml, set, catalogue())), wd, name, n).estimate);
+        return {
+          fixes: list.map((c) => c.id),
+          set,
+          suffix: list.map((c) => c.suffix).join('-'),
+          estimate,
+          fits: estimate && opts.cardMiB ? estimate.highMiB + opts.marginMiB <= opts.cardMiB : null,
+        };
+      };
+      const all = combineFixes(changes);
+      return {
+        cardMiB: opts.cardMiB,
+        gpuCount: n,
+        current: range(cur),
+        oomScale: Math.round(scale * 100) / 100,
+        options: changes.map((c) => option([c])),
+        combined: all.length > 1 ? option(all) : null,
+      };
+    },
+    keys() {
+      return Object.entries(catalogue().keys).map(([key, k]) => ({
+        key,
+        type: k.type,
+        ...(k.default !== undefined ? { default: k.default } : {}),
+        ...(k.choices ? { choices: k.choices } : {}),
+        ...(k.help ? { help: k.help } : {}),
+      }));
+    },
+    source(id: string) {
+      const row = mustGet(id);
+      if (!row.sourcePath) throw new RpcError('not_found', `"${row.name}" was not imported from a file (a browser drop or a copy): it has no file on disk to compare with or save to.`);
+      return readSource(row.sourcePath);
+    },
+    /** The file first (it may refuse), then the task: the board runs what the file now says. */
+    saveSource(id: string, yaml: string, hash: string) {
+      const row = mustGet(id);
+      if (!row.sourcePath) throw new RpcError('not_found', `"${row.name}" has no file on disk to save to.`);
+      const source = writeSource(row.sourcePath, yaml, hash);
+      return { task: saveYaml(row, yaml), source };
+    },
+    validateText(yaml: string, name?: string, id?: string) {
+      const row = id ? mustGet(id) : null;
+      return assess(yaml, workDirOf(row?.sourcePath ?? null).dir, name ?? (row?.sourcePath ? basename(row.sourcePath) : undefined)).issues;
+    },
+    /** What Settings → Trainer shows: the folder found behind llamafactory-cli, and which key list validates tasks. */
+    trainerInfo() {
+      const cat = catalogues.current();
+      const found = cliFolder();
+      return {
+        llamafactoryDir: ctx.settings().trainer.llamafactoryDir,
+        found: found ? { path: found.path, how: found.how } : null,
+        catalogue: { ...cat.info, status: cat.status, python: cat.python, message: cat.message },
+      };
     },
   };
 }

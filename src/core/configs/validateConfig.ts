@@ -1,18 +1,24 @@
 /** The validator: one pure function from a config's text to the issues a person should read before it runs. */
+import { join } from 'node:path';
 import type { ConfigKind, ValidationIssue } from '../../shared/types/task.js';
-import type { KeyCatalogue } from './catalogue.js';
-import { checkAdapters, checkDatasets, checkDeepspeed, checkModel } from './checkFiles.js';
+import { commandFor, type KeyCatalogue } from './catalogue.js';
+import { checkAdapters, checkDatasets, checkDeepspeed, checkModel, deepspeedStage } from './checkFiles.js';
 import { checkKeys } from './checkKeys.js';
-import type { ConfigFs } from './configFs.js';
-import { configKind, requiredKeys, truthy } from './configKind.js';
+import { readModelConfig, type ConfigFs } from './configFs.js';
+import { configKind, isTokenDescriptions, truthy } from './configKind.js';
+import { brokenRules } from './lfRules.js';
+import { msg, verbatim } from '../../shared/messages/message.js';
+import { issue } from './issue.js';
 import { isLlamaBoardState } from './llamaboard.js';
 import { parseConfig, type ParsedConfig } from './parseConfig.js';
 
 export interface ValidateOptions {
   fileName?: string;
-  /** The folder the trainer will run in: relative paths resolve here. */
+  /** The folder the trainer will run in: relative paths resolve here (workDir.ts decides it). */
   workDir: string;
   catalogue: KeyCatalogue;
+  /** Whether the catalogue is the installed LLaMA-Factory's (certain) or the bundled one (see checkKeys). */
+  certainty?: 'installed' | 'bundled';
   fs: ConfigFs;
 }
 
@@ -25,46 +31,66 @@ export interface ValidationResult {
 
 const norm = (p: unknown) => (typeof p === 'string' ? p.trim().replace(/[\\/]+$/, '') : '');
 
-/** Rules that span several keys: each is a way LLaMA-Factory stops at start-up, or silently does something else. */
-function checkRules(parsed: ParsedConfig, kind: ConfigKind): ValidationIssue[] {
+function lineOf(parsed: ParsedConfig, key: string): { key: string; line?: number } {
+  const line = parsed.keyLines.get(key);
+  return line ? { key, line } : { key };
+}
+
+/** LLaMA-Factory's start-up checks (lfRules.ts), worded as it words them. */
+function checkLfRules(parsed: ParsedConfig, kind: ConfigKind, workDir: string, fs: ConfigFs): ValidationIssue[] {
   const d = parsed.data;
-  const line = (k: string) => {
-    const l = parsed.keyLines.get(k);
-    return l ? { key: k, line: l } : { key: k };
-  };
+  const model = typeof d.model_name_or_path === 'string' ? readModelConfig(d.model_name_or_path, workDir, fs) : null;
+  const zero3 = deepspeedStage(d.deepspeed, workDir, fs) === 3;
+  return brokenRules({ d, kind, zero3, ptqModel: model ? 'quantization_config' in model : null }).map((r) =>
+    issue(
+      'error',
+      // LLaMA-Factory's own exception text stays as it prints it: the log will show exactly that.
+      msg('config.lfRule', { says: verbatim(r.says), cite: r.cite }),
+      lineOf(parsed, r.key in d ? r.key : Object.keys(d).find((k) => r.says.includes(`\`${k}\``)) ?? r.key),
+    ),
+  );
+}
+
+/** Facts about what LLaMA-Factory will do that are not errors: a person should still know them before the run. */
+function notes(parsed: ParsedConfig, kind: ConfigKind, workDir: string): ValidationIssue[] {
+  const d = parsed.data;
   const out: ValidationIssue[] = [];
-  if (truthy(d.bf16) && truthy(d.fp16)) out.push({ severity: 'error', message: 'bf16 and fp16 are both on; choose one.', ...line('fp16') });
-  const ft = typeof d.finetuning_type === 'string' ? d.finetuning_type : 'lora';
-  if (d.quantization_bit != null && (ft === 'full' || ft === 'freeze') && kind === 'train') {
-    out.push({ severity: 'error', message: `quantization_bit only works with LoRA/OFT; finetuning_type is ${ft}.`, ...line('quantization_bit') });
+  if (kind === 'train' && !('do_train' in d)) {
+    out.push(issue('warning', msg('config.note.doTrain'), { key: 'do_train' }));
   }
-  if (d.quantization_bit != null && typeof d.quantization_bit === 'number' && ![2, 3, 4, 5, 6, 8].includes(d.quantization_bit)) {
-    out.push({ severity: 'warning', message: `quantization_bit ${d.quantization_bit} is unusual; bitsandbytes supports 4 and 8.`, ...line('quantization_bit') });
-  }
-  const evalStrategy = d.eval_strategy ?? d.evaluation_strategy;
-  const wantsEval = truthy(d.do_eval) || truthy(d.do_predict) || (evalStrategy != null && evalStrategy !== 'no');
-  const valSize = typeof d.val_size === 'number' ? d.val_size : 0;
-  if (wantsEval && !d.eval_dataset && valSize <= 1e-6) {
-    const k = 'eval_strategy' in d ? 'eval_strategy' : 'evaluation_strategy' in d ? 'evaluation_strategy' : truthy(d.do_eval) ? 'do_eval' : 'do_predict';
-    out.push({ severity: 'error', message: 'Evaluation needs eval_dataset or val_size > 0; LLaMA-Factory stops with a ValueError otherwise.', ...line(k) });
-  }
-  if (kind === 'train' && truthy(d.predict_with_generate)) {
-    out.push({ severity: 'error', message: 'predict_with_generate cannot be on while training; use it in a do_predict config.', ...line('predict_with_generate') });
-  }
-  if (kind === 'train' && 'do_train' in d && !truthy(d.do_train)) {
-    out.push({ severity: 'error', message: 'do_train is false: this config would load the model and exit without training.', ...line('do_train') });
+  if ((kind === 'train' || kind === 'eval') && !norm(d.output_dir)) {
+    out.push(issue('info', msg('config.note.outputDir', { dir: join(workDir, 'trainer_output') }), { key: 'output_dir' }));
   }
   if (kind === 'eval' && d.adapter_name_or_path && norm(d.output_dir) && norm(d.adapter_name_or_path).split(',').map(norm).includes(norm(d.output_dir))) {
-    out.push({
-      severity: 'warning',
-      message: `output_dir is the adapter's folder (${norm(d.output_dir)}): evaluation results${truthy(d.overwrite_output_dir) ? ', with overwrite_output_dir on,' : ''} land in the training run's folder. Use a separate output_dir.`,
-      ...line('output_dir'),
-    });
+    const code = truthy(d.overwrite_output_dir) ? 'config.note.evalIntoAdapterOverwrite' : 'config.note.evalIntoAdapter';
+    out.push(issue('warning', msg(code, { dir: norm(d.output_dir) }), lineOf(parsed, 'output_dir')));
   }
+  const ft = typeof d.finetuning_type === 'string' ? d.finetuning_type : 'lora';
   if (ft === 'full' && ('lora_rank' in d || 'lora_target' in d) && kind === 'train') {
-    out.push({ severity: 'info', message: 'LoRA keys are ignored with finetuning_type: full.', ...line('lora_rank' in d ? 'lora_rank' : 'lora_target') });
+    out.push(issue('info', msg('config.note.loraIgnored'), lineOf(parsed, 'lora_rank' in d ? 'lora_rank' : 'lora_target')));
   }
   return out;
+}
+
+/** Fields the command's dataclasses cannot be built without, and ModelArguments' own check (model_args.py:207-208). */
+function missingRequired(parsed: ParsedConfig, kind: ConfigKind, catalogue: KeyCatalogue): ValidationIssue[] {
+  const command = commandFor(kind);
+  const required = new Set(['model_name_or_path']);
+  for (const [k, spec] of Object.entries(catalogue.keys)) if (spec.required && command && spec.commands.includes(command)) required.add(k);
+  const empty = (v: unknown) => v === undefined || v === null || v === '';
+  return [...required]
+    .filter((k) => empty(parsed.data[k]))
+    .map((k) =>
+      issue(
+        'error',
+        k === 'model_name_or_path'
+          ? msg('config.key.requiredModel')
+          : kind === 'unknown'
+            ? msg('config.key.required', { key: k, group: catalogue.keys[k]!.group })
+            : msg('config.key.requiredFor', { key: k, kind, group: catalogue.keys[k]!.group }),
+        { key: k },
+      ),
+    );
 }
 
 export function validateParsed(parsed: ParsedConfig, opts: ValidateOptions): ValidationResult {
@@ -72,24 +98,15 @@ export function validateParsed(parsed: ParsedConfig, opts: ValidateOptions): Val
   let kind: ConfigKind = 'unknown';
   if (parsed.doc && issues.length === 0) {
     if (isLlamaBoardState(parsed.data)) {
-      issues.push({
-        severity: 'error',
-        message:
-          'This is a LlamaBoard UI-state file (llamaboard_config.yaml: top.*/train.*/eval.* keys), not a config llamafactory-cli can run. Import it into Trainyard to convert it, or use training_args.yaml from the same folder.',
-        line: 1,
-      });
+      issues.push(issue('error', msg('config.llamaboardState'), { line: 1 }));
+    } else if (isTokenDescriptions(parsed.data)) {
+      issues.push(issue('warning', msg('config.tokenDescriptions'), { line: 1 }));
     } else {
       kind = configKind(parsed.data);
-      issues.push(...checkKeys(parsed, opts.catalogue));
-      for (const k of requiredKeys(kind, opts.catalogue.requiredForTrain)) {
-        if (parsed.data[k] === undefined || parsed.data[k] === null || parsed.data[k] === '') {
-          issues.push({ severity: 'error', message: `Missing required key ${k}${kind === 'unknown' ? '' : ` for a ${kind} config`}.`, key: k });
-        }
-      }
-      if (kind === 'eval' && !parsed.data.dataset && !parsed.data.eval_dataset) {
-        issues.push({ severity: 'error', message: 'An eval/predict config needs eval_dataset (or dataset).', key: 'eval_dataset' });
-      }
-      issues.push(...checkRules(parsed, kind));
+      issues.push(...checkKeys(parsed, opts.catalogue, { kind, certainty: opts.certainty ?? 'bundled' }));
+      issues.push(...missingRequired(parsed, kind, opts.catalogue));
+      issues.push(...checkLfRules(parsed, kind, opts.workDir, opts.fs));
+      issues.push(...notes(parsed, kind, opts.workDir));
       issues.push(...checkModel(parsed, opts.workDir, opts.fs));
       issues.push(...checkAdapters(parsed, opts.workDir, opts.fs));
       issues.push(...checkDatasets(parsed, opts.workDir, opts.fs));

@@ -1,5 +1,7 @@
 /** Estimates a run's peak GPU memory per GPU (as nvidia-smi shows it) from the config and the model's config.json. */
+import { msg, type Message } from '../../shared/messages/message.js';
 import type { VramEstimate } from '../../shared/types/task.js';
+import { NOTHING } from './issue.js';
 import { configKind, truthy } from './configKind.js';
 import { countParams, paramsFromName, type ModelDims } from './modelParams.js';
 
@@ -75,11 +77,11 @@ function optimizerBytes(optim: string, pure16: boolean): number {
 }
 
 export function estimateVram(config: Record<string, unknown>, modelConfig: Record<string, unknown> | null, opts: EstimateOptions = {}): VramEstimate | null {
-  const notes: string[] = [];
+  const notes: Message[] = [];
   const counted = modelConfig ? countParams(modelConfig) : null;
   const guessed = counted ? null : paramsFromName(opts.modelName ?? String(config.model_name_or_path ?? ''));
   if (!counted && guessed === null) return null;
-  if (!counted) notes.push(`Parameter count (${(guessed! / 1e9).toFixed(1)}B) guessed from the model name: config.json was not found.`);
+  if (!counted) notes.push(msg('estimate.note.guessed', { billions: (guessed! / 1e9).toFixed(1) }));
   const P = counted?.total ?? guessed!;
   const dims = counted?.dims ?? null;
   const emb = counted?.embedding ?? P * 0.03;
@@ -93,11 +95,12 @@ export function estimateVram(config: Record<string, unknown>, modelConfig: Recor
   const n = Math.max(1, opts.gpuCount ?? 1);
   const ds = training ? deepspeedShape(config, opts.deepspeed) : null;
   const optim = String(config.optim ?? 'adamw_torch');
-  const parts: { label: string; bytes: number; act?: boolean }[] = [{ label: 'CUDA context', bytes: CUDA_CONTEXT_MIB * MiB }];
+  const gpus = msg(n > 1 ? 'estimate.gpus' : 'estimate.gpu', { n });
+  const parts: { label: Message; bytes: number; act?: boolean }[] = [{ label: msg('estimate.part.cuda'), bytes: CUDA_CONTEXT_MIB * MiB }];
 
   // Weights held on the GPU.
   let weights = qbits > 0 && (ft === 'lora' || ft === 'oft' || !training) ? (P - emb) * (qbits / 8) * 1.07 + emb * 2 : P * wBytes;
-  if (qbits > 0) notes.push(`${qbits}-bit quantized base weights (QLoRA); embeddings stay 16-bit.`);
+  if (qbits > 0) notes.push(msg('estimate.note.qlora', { bits: qbits }));
   let trainable = 0;
   if (training) {
     if (ft === 'full') trainable = P;
@@ -110,22 +113,22 @@ export function estimateVram(config: Record<string, unknown>, modelConfig: Recor
     const resident = ds.offloadParams ? 0 : weights / n;
     const gathered = (counted?.perLayer ?? P / 32) * 2 * 2;
     weights = resident + gathered;
-    notes.push(`ZeRO-3 over ${n} GPU${n > 1 ? 's' : ''}${ds.offloadParams ? ', parameters offloaded to CPU' : ''}.`);
+    notes.push(msg('estimate.note.zero3', { gpus, offload: ds.offloadParams ? msg('estimate.note.paramsOffloaded') : NOTHING }));
   }
-  parts.push({ label: fullish ? 'weights (16-bit)' : 'frozen base weights', bytes: weights });
+  parts.push({ label: msg(fullish ? 'estimate.part.weights16' : 'estimate.part.frozen'), bytes: weights });
   if (trainable > 0) {
     const shardGrads = ds && ds.stage >= 2 ? n : 1;
     const shardStates = ds && ds.stage >= 1 ? n : 1;
     const offOpt = ds?.offloadOptimizer ?? false;
     const gradBytes = fullish && half && !pure16 ? 2 : fullish ? wBytes : 4;
     const master = half && !pure16 ? 4 : 0;
-    if (!fullish) parts.push({ label: `trainable ${ft} weights (fp32)`, bytes: trainable * 4 });
-    parts.push({ label: 'gradients', bytes: (trainable * gradBytes) / shardGrads });
+    if (!fullish) parts.push({ label: msg('estimate.part.trainable', { method: ft }), bytes: trainable * 4 });
+    parts.push({ label: msg('estimate.part.gradients'), bytes: (trainable * gradBytes) / shardGrads });
     if (!offOpt) {
-      if (fullish && master) parts.push({ label: 'fp32 master weights', bytes: (trainable * master) / shardStates });
-      parts.push({ label: `optimizer states (${optim})`, bytes: (trainable * optimizerBytes(optim, pure16)) / shardStates });
-    } else notes.push('Optimizer states offloaded to CPU memory.');
-    if (ds && ds.stage > 0 && ds.stage < 3) notes.push(`ZeRO-${ds.stage} shards ${ds.stage === 1 ? 'optimizer states' : 'gradients and optimizer states'} over ${n} GPU${n > 1 ? 's' : ''}.`);
+      if (fullish && master) parts.push({ label: msg('estimate.part.master'), bytes: (trainable * master) / shardStates });
+      parts.push({ label: msg('estimate.part.optimizer', { optim }), bytes: (trainable * optimizerBytes(optim, pure16)) / shardStates });
+    } else notes.push(msg('estimate.note.optimizerOffloaded'));
+    if (ds && ds.stage > 0 && ds.stage < 3) notes.push(ds.stage === 1 ? msg('estimate.note.zero1', { gpus }) : msg('estimate.note.zero2', { stage: ds.stage, gpus }));
   }
 
   // Activations: per token per layer, 16-bit: norms, q/k/v/o, residuals (≈8h + 2·kv) and the gated MLP (≈4·I).
@@ -142,23 +145,23 @@ export function estimateVram(config: Record<string, unknown>, modelConfig: Recor
     // LLaMA-Factory turns gradient checkpointing on unless disable_gradient_checkpointing is set.
     const checkpointing = !truthy(config.disable_gradient_checkpointing);
     const acts = checkpointing ? tokens * h * 2 * L + tokens * perTokenLayer : tokens * perTokenLayer * L;
-    parts.push({ label: `activations (${batch}×${cutoff} tokens${checkpointing ? ', checkpointed' : ''})`, bytes: acts, act: true });
-    if (!checkpointing) notes.push('Gradient checkpointing is off: activations of every layer are kept.');
+    parts.push({ label: msg(checkpointing ? 'estimate.part.activationsCheckpointed' : 'estimate.part.activations', { batch, cutoff }), bytes: acts, act: true });
+    if (!checkpointing) notes.push(msg('estimate.note.noCheckpointing'));
     const eager = config.flash_attn === 'disabled';
-    if (eager && dims) parts.push({ label: 'attention scores (eager)', bytes: batch * dims.heads * cutoff * cutoff * 2 * (checkpointing ? 1 : L) * 2, act: true });
+    if (eager && dims) parts.push({ label: msg('estimate.part.eager'), bytes: batch * dims.heads * cutoff * cutoff * 2 * (checkpointing ? 1 : L) * 2, act: true });
     // Logits in 16 bits, their fp32 upcast for the loss, and its gradient.
     const liger = truthy(config.enable_liger_kernel);
-    parts.push({ label: 'logits and loss', bytes: tokens * V * (liger ? 1 : 10), act: true });
+    parts.push({ label: msg('estimate.part.logitsLoss'), bytes: tokens * V * (liger ? 1 : 10), act: true });
   } else {
     const batch = num(config.per_device_eval_batch_size, kind === 'eval' ? 8 : 1);
     const seq = cutoff + num(config.max_new_tokens, 1024);
-    parts.push({ label: `KV cache (${batch}×${seq} tokens)`, bytes: batch * seq * 2 * L * kvd * 2, act: true });
-    parts.push({ label: 'logits', bytes: batch * V * 4 * 4, act: true });
+    parts.push({ label: msg('estimate.part.kvCache', { batch, seq }), bytes: batch * seq * 2 * L * kvd * 2, act: true });
+    parts.push({ label: msg('estimate.part.logits'), bytes: batch * V * 4 * 4, act: true });
   }
   // PyTorch's caching allocator holds more than it uses: fragmentation grows with varying sequence lengths.
   const actBytes = parts.filter((p) => p.act).reduce((s, p) => s + p.bytes, 0);
   const staticBytes = parts.filter((p) => !p.act).reduce((s, p) => s + p.bytes, 0) - CUDA_CONTEXT_MIB * MiB;
-  parts.push({ label: 'allocator reserve', bytes: staticBytes * 0.08 + actBytes * 0.3 });
+  parts.push({ label: msg('estimate.part.reserve'), bytes: staticBytes * 0.08 + actBytes * 0.3 });
 
   const mid = parts.reduce((s, p) => s + p.bytes, 0);
   let low = mid - actBytes * 0.35 - staticBytes * 0.04;
@@ -168,21 +171,18 @@ export function estimateVram(config: Record<string, unknown>, modelConfig: Recor
     const r = Math.min(2, Math.max(0.5, cal.meanRatio));
     low *= r;
     high *= r;
-    notes.push(`Scaled by ${r.toFixed(2)}: measured peaks of ${cal.runs} past run${cal.runs > 1 ? 's' : ''} of this model and method.`);
+    notes.push(msg(cal.runs > 1 ? 'estimate.note.scaledMany' : 'estimate.note.scaledOne', { ratio: r.toFixed(2), runs: cal.runs }));
   }
   const mib = (b: number) => Math.round(b / MiB);
   return {
     lowMiB: mib(low),
     highMiB: mib(high),
-    breakdown: parts.map((p) => ({ label: p.label, mib: mib(p.bytes) })),
+    breakdown: parts.map((p) => ({ label: p.label.text, said: p.label, mib: mib(p.bytes) })),
     params: Math.round(P),
-    notes,
+    notes: notes.map((m) => m.text),
+    notesSaid: notes,
     calibration: cal,
     gpuCount: n,
   };
 }
 
-/** The figure the scheduler plans with: the top of the range (an OOM costs more than a wait). */
-export function planningMiB(e: VramEstimate | null): number | null {
-  return e ? e.highMiB : null;
-}

@@ -3,8 +3,11 @@ import type { gpuMethods, gpuTopics } from '../../shared/contract/gpus.js';
 import { RpcError } from '../../shared/rpc/protocol.js';
 import type { CoreContext } from '../context.js';
 import type { Domain } from '../domain.js';
-import { FULL_RESOLUTION_MS, GpuHistoryRepo } from '../store/gpuHistoryRepo.js';
-import { Monitor, type GpuMonitor } from './monitor.js';
+import { FULL_RESOLUTION_MS, createGpuHistoryRepo } from '../store/gpuHistoryRepo.js';
+import { Monitor } from './monitor.js';
+import { logger } from '../log/logger.js';
+
+const log = logger('gpu');
 
 export type { GpuMonitor, PidResolver } from './monitor.js';
 
@@ -14,9 +17,9 @@ const DEFAULT_MAX_POINTS = 1000;
 
 export function createGpuDomain(
   ctx: CoreContext,
-): Domain<typeof gpuMethods, typeof gpuTopics> & { monitor: GpuMonitor; start(): Promise<void>; stop(): Promise<void> } {
+): Domain<typeof gpuMethods, typeof gpuTopics> & { monitor: Monitor; start(): Promise<void>; stop(): Promise<void> } {
   const monitor = new Monitor({ env: ctx.env, intervalMs: () => ctx.settings().telemetryIntervalMs ?? 1000 });
-  const history = new GpuHistoryRepo(ctx.db);
+  const history = createGpuHistoryRepo(ctx.db);
   let unsubscribe: (() => void) | null = null;
   let compactTimer: NodeJS.Timeout | null = null;
 
@@ -24,7 +27,7 @@ export function createGpuDomain(
     try {
       history.compact();
     } catch (e) {
-      console.error('[gpu] history compaction failed:', e);
+      log.error('history compaction failed', e);
     }
   };
 
@@ -41,8 +44,14 @@ export function createGpuDomain(
     },
     subscriptions: {
       'gpus.snapshot': (_p, send) => {
+        // A page that follows the GPUs wants live figures: the monitor leaves its idle pace while one is open.
+        monitor.viewer(1);
         send(monitor.snapshot());
-        return ctx.bus.on('gpus.snapshot', send);
+        const off = ctx.bus.on('gpus.snapshot', send);
+        return () => {
+          off();
+          monitor.viewer(-1);
+        };
       },
     },
     async start() {
@@ -53,7 +62,7 @@ export function createGpuDomain(
         try {
           history.insertTick(s.at, s.gpus);
         } catch (e) {
-          console.error('[gpu] could not record a sample:', e);
+          log.error('could not record a sample', e);
         }
       });
       compact();

@@ -1,6 +1,6 @@
 /** One answer from a target's server, forwarded as chat.delta events: waits for the server, streams, tells a crash from an error. */
+import { isActiveStatus } from '../../shared/domain/runState.js';
 import type { AnswerStats, ChatTarget, GenParams, MessageStatus } from '../../shared/types/chat.js';
-import { ACTIVE_RUN_STATUSES } from '../../shared/types/run.js';
 import type { CoreContext } from '../context.js';
 import type { RunSupervisor } from '../runs/supervisorApi.js';
 import type { ServerPool } from './serverPool.js';
@@ -100,8 +100,8 @@ export class Answerer {
     // A broken stream is a crash when the server process is gone: give the supervisor a moment to see the exit.
     for (let i = 0; i < 30; i++) {
       const run = this.runs.get(server.id);
-      if (!run || !ACTIVE_RUN_STATUSES.includes(run.status)) {
-        const why = run?.failure?.message ?? (run ? `exit code ${run.exitCode ?? '?'}${run.signal ? `, ${run.signal}` : ''}` : 'gone');
+      if (!run || !isActiveStatus(run.status)) {
+        const why = run?.failure?.message.text ?? (run ? `exit code ${run.exitCode ?? '?'}${run.signal ? `, ${run.signal}` : ''}` : 'gone');
         return fail(`The inference server stopped mid-answer (${why}). Restart it and regenerate.`, true, r.content, r.stats);
       }
       await sleep(100);

@@ -1,18 +1,21 @@
 /** Chat domain: inference servers for runs and streaming conversations, side by side with votes, prompt sets, deploy. */
 import { RpcError } from '../../shared/rpc/protocol.js';
 import type { chatMethods, chatTopics } from '../../shared/contract/chat.js';
-import type { ChatTarget } from '../../shared/types/chat.js';
+import type { ChatTarget, VoteStats } from '../../shared/types/chat.js';
 import type { CoreContext } from '../context.js';
 import type { Domain } from '../domain.js';
 import type { GpuMonitor } from '../gpu/gpuDomain.js';
 import type { RunSupervisor } from '../runs/supervisorApi.js';
-import { ChatRepo } from '../store/chatRepo.js';
+import { createChatRepo } from '../store/chatRepo.js';
 import { Answerer } from './answer.js';
 import { Comparisons } from './comparisons.js';
 import { Conversations } from './conversations.js';
-import { listCheckpoints } from './inferConfig.js';
+import { listCheckpoints } from '../runs/checkpoints.js';
 import { parsePromptJsonl, PromptSets } from './promptSets.js';
 import { type PoolOptions, ServerPool } from './serverPool.js';
+import { logger } from '../log/logger.js';
+
+const log = logger('chat');
 
 /** What other domains (compare) may use: a ready server for a run, started or reused. */
 export interface ChatServers {
@@ -24,8 +27,8 @@ export function createChatDomain(
   ctx: CoreContext,
   deps: { runs: RunSupervisor; gpus: GpuMonitor },
   opts: PoolOptions = {},
-): Domain<typeof chatMethods, typeof chatTopics> & { servers: ChatServers; pool: ServerPool } {
-  const repo = new ChatRepo(ctx.db);
+): Domain<typeof chatMethods, typeof chatTopics> & { servers: ChatServers; pool: ServerPool; votes(runIds?: string[]): VoteStats[] } {
+  const repo = createChatRepo(ctx.db);
   const pool = new ServerPool(ctx, deps, opts);
   const answerer = new Answerer(ctx, pool, deps.runs);
   const conversations = new Conversations(repo, answerer);
@@ -33,7 +36,7 @@ export function createChatDomain(
   const promptSets = new PromptSets(ctx, repo, answerer);
   const target = (runId: string, checkpoint?: string | null): ChatTarget => ({ runId, checkpoint: checkpoint ?? null });
   // Answers finish after the request returned; their outcome is stored and sent as events, so a rejection here is a bug.
-  const detach = (p: Promise<unknown>) => void p.catch((e: unknown) => console.error('[chat] answer failed:', e));
+  const detach = (p: Promise<unknown>) => void p.catch((e: unknown) => log.error('answer failed', e));
 
   const servers: ChatServers = {
     async ensureServer(runId, checkpoint) {
@@ -47,6 +50,7 @@ export function createChatDomain(
 
   return {
     servers,
+    votes: (runIds) => comparisons.votes(runIds),
     pool,
     start() {
       repo.settleStreaming();
@@ -70,15 +74,14 @@ export function createChatDomain(
         if (!run) throw new RpcError('not_found', `No run ${runId}.`);
         return listCheckpoints(run.outputDir);
       },
-      'chat.conversations': ({ runId }) => repo.conversations(runId),
+      'chat.conversations': ({ runId }) => conversations.list(runId),
       'chat.createConversation': ({ runId, checkpoint, system, params }) => {
         if (!deps.runs.get(runId)) throw new RpcError('not_found', `No run ${runId}.`);
         return conversations.create({ runId, checkpoint: checkpoint ?? null, system, params });
       },
       'chat.updateConversation': ({ id, ...patch }) => conversations.update(id, patch),
       'chat.deleteConversation': ({ id }) => {
-        for (const m of conversations.messages(id)) answerer.stop(m.id);
-        repo.deleteConversation(id);
+        conversations.remove(id);
         return null;
       },
       'chat.messages': ({ conversationId }) => conversations.messages(conversationId),
@@ -103,12 +106,12 @@ export function createChatDomain(
       },
       'chat.vote': ({ comparisonId, vote }) => comparisons.vote(comparisonId, vote),
       'chat.comparisons': ({ limit }) => comparisons.list(limit ?? 50),
-      'chat.votes': ({ runIds }) => repo.votes(runIds),
-      'chat.promptSets': () => repo.promptSets(),
+      'chat.votes': ({ runIds }) => comparisons.votes(runIds),
+      'chat.promptSets': () => promptSets.list(),
       'chat.savePromptSet': (p) => promptSets.save(p),
       'chat.importPromptSet': ({ name, jsonl }) => promptSets.save({ name, prompts: parsePromptJsonl(jsonl) }),
       'chat.deletePromptSet': ({ id }) => {
-        repo.deletePromptSet(id);
+        promptSets.remove(id);
         return null;
       },
       'chat.runPromptSet': ({ setId, runId, checkpoint, system, params }) => {
@@ -116,7 +119,7 @@ export function createChatDomain(
         detach(done);
         return run;
       },
-      'chat.promptRuns': ({ setId }) => repo.promptRuns(setId),
+      'chat.promptRuns': ({ setId }) => promptSets.runs(setId),
     },
     subscriptions: {
       'chat.delta': ({ conversationId }, send) =>

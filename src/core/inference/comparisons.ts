@@ -1,7 +1,7 @@
 /** Side by side: one prompt to 2–4 targets in parallel columns, blind mode (who is who hidden until the vote), votes per run. */
 import { randomInt } from 'node:crypto';
 import { RpcError } from '../../shared/rpc/protocol.js';
-import type { ChatMessage, ChatTarget, Comparison, ComparisonEntry, GenParams, VoteChoice } from '../../shared/types/chat.js';
+import type { ChatMessage, ChatTarget, Comparison, ComparisonEntry, GenParams, VoteChoice, VoteStats } from '../../shared/types/chat.js';
 import type { RunSupervisor } from '../runs/supervisorApi.js';
 import type { ChatRepo } from '../store/chatRepo.js';
 import { newId } from '../util/ids.js';
@@ -79,5 +79,10 @@ export class Comparisons {
 
   list(limit: number): Comparison[] {
     return this.repo.comparisons(limit).map(reveal);
+  }
+
+  /** Wins, losses and ties per run from the side-by-side votes. */
+  votes(runIds?: string[]): VoteStats[] {
+    return this.repo.votes(runIds);
   }
 }

@@ -129,4 +129,15 @@ export class Conversations {
     this.need(conversationId);
     return this.repo.messages(conversationId);
   }
+
+  /** The user's own conversations (of one run, or all), newest first. */
+  list(runId?: string): Conversation[] {
+    return this.repo.conversations(runId);
+  }
+
+  /** Deletes a conversation; its answers still streaming are stopped first. */
+  remove(id: string): void {
+    for (const m of this.messages(id)) this.answerer.stop(m.id);
+    this.repo.deleteConversation(id);
+  }
 }

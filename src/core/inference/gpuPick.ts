@@ -1,6 +1,7 @@
 /** Picks the device for an inference server the way the scheduler would: live free memory minus what active runs were promised. */
 import type { GpuSnapshot } from '../../shared/types/gpu.js';
 import type { Run } from '../../shared/types/run.js';
+import { memoryClaims } from '../../shared/domain/promisedMemory.js';
 import { gpuRooms, roomFor, type PlanRunning } from '../scheduler/capacity.js';
 
 export interface GpuChoice {
@@ -31,14 +32,7 @@ export function pickGpu(opts: {
     freeMiB: g.memoryFreeMiB,
   }));
   if (!gpus.length) throw new Error('No device to run the inference server on (no GPU detected and no CPU fallback).');
-  const used = new Map<string, Record<string, number>>();
-  for (const p of opts.snapshot.processes) {
-    if (!p.runId || p.usedMemoryMiB === null) continue;
-    const m = used.get(p.runId) ?? {};
-    m[p.gpuUuid] = (m[p.gpuUuid] ?? 0) + p.usedMemoryMiB;
-    used.set(p.runId, m);
-  }
-  const running: PlanRunning[] = opts.active.map((r) => ({ id: r.id, gpuUuids: r.gpuUuids, needMiB: r.estimateMiB, usedMiB: used.get(r.id) ?? {} }));
+  const running: PlanRunning[] = memoryClaims(opts.active, [], opts.snapshot.processes);
   const rooms = gpuRooms(gpus, running, opts.marginMiB);
   const choice = (uuid: string, reason: string): GpuChoice => {
     const g = gpus.find((x) => x.uuid === uuid)!;

@@ -42,6 +42,19 @@ export class PromptSets {
     private answerer: Answerer,
   ) {}
 
+  list(): PromptSet[] {
+    return this.repo.promptSets();
+  }
+
+  remove(id: string): void {
+    this.repo.deletePromptSet(id);
+  }
+
+  /** Runs of one set, or the newest 200 of all sets. */
+  runs(setId?: string): PromptRun[] {
+    return this.repo.promptRuns(setId);
+  }
+
   save(opts: { id?: string; name: string; prompts: PromptItem[] }): PromptSet {
     const existing = opts.id ? this.repo.promptSet(opts.id) : null;
     if (opts.id && !existing) throw new RpcError('not_found', `No prompt set ${opts.id}.`);

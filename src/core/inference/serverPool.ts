@@ -1,18 +1,19 @@
 /** Inference servers as runs of kind 'api': start or reuse one per target, watch it load, retry a clashing port, stop it on close or idle. */
+import { isRunActive } from '../../shared/domain/runState.js';
 import { randomBytes } from 'node:crypto';
 import { RpcError } from '../../shared/rpc/protocol.js';
 import type { ChatServer, ChatTarget } from '../../shared/types/chat.js';
-import { ACTIVE_RUN_STATUSES, type Run } from '../../shared/types/run.js';
+import type { Run } from '../../shared/types/run.js';
 import type { CoreContext } from '../context.js';
 import type { GpuMonitor } from '../gpu/gpuDomain.js';
 import { runFiles } from '../runs/holderProcess.js';
 import { sanitizeName } from '../runs/prepareLaunch.js';
 import { freePort } from '../runs/ports.js';
 import type { RunSupervisor } from '../runs/supervisorApi.js';
-import { ChatRepo } from '../store/chatRepo.js';
+import { createChatRepo, type ChatRepo } from '../store/chatRepo.js';
 import { pickGpu } from './gpuPick.js';
 import { buildInferConfig, inferenceEstimateMiB } from './inferConfig.js';
-import { ADDRESS_IN_USE, LogTail, probeModels, progressLine, SERVER_UP } from './serverProbe.js';
+import { ADDRESS_IN_USE, LogTail, probeModels, progressLine } from './serverProbe.js';
 import { forgetClient } from './streamChat.js';
 
 export interface PoolOptions {
@@ -30,7 +31,6 @@ interface Entry {
   info: ChatServer;
   tail: LogTail;
   portClash: boolean;
-  up: boolean;
   attempts: number;
   poll: NodeJS.Timeout | null;
   waiters: { resolve: (s: ChatServer) => void; reject: (e: Error) => void }[];
@@ -38,7 +38,6 @@ interface Entry {
 }
 
 const keyOf = (t: ChatTarget) => `${t.runId}\n${t.checkpoint ?? ''}`;
-const isActive = (r: Run | null) => !!r && ACTIVE_RUN_STATUSES.includes(r.status);
 
 export class ServerPool {
   private entries = new Map<string, Entry>();
@@ -53,7 +52,7 @@ export class ServerPool {
     private deps: { runs: RunSupervisor; gpus: GpuMonitor },
     opts: PoolOptions = {},
   ) {
-    this.repo = new ChatRepo(ctx.db);
+    this.repo = createChatRepo(ctx.db);
     this.o = { pollMs: 250, readyTimeoutMs: 15 * 60_000, portAttempts: 4, ports: [38000, 38999], idleCheckMs: 30_000, ...opts };
   }
 
@@ -175,7 +174,6 @@ export class ServerPool {
       info,
       tail: new LogTail(runFiles(apiRun.runDir).console),
       portClash: false,
-      up: false,
       attempts: (previous?.attempts ?? 0) + 1,
       poll: null,
       waiters: previous?.waiters ?? [],
@@ -199,7 +197,6 @@ export class ServerPool {
     let changed = false;
     for (const line of e.tail.lines()) {
       if (ADDRESS_IN_USE.test(line)) e.portClash = true;
-      if (SERVER_UP.test(line)) e.up = true;
       const p = progressLine(line);
       if (p && e.info.status !== 'ready' && p !== e.info.progress) {
         e.info.progress = p;
@@ -207,7 +204,7 @@ export class ServerPool {
       }
     }
     const run = this.deps.runs.get(e.info.id);
-    if (!isActive(run)) return this.ended(e, target, run);
+    if (!isRunActive(run)) return this.ended(e, target, run);
     if (e.info.status === 'starting' && run!.status === 'running') {
       e.info.status = 'loading';
       changed = true;
@@ -249,7 +246,7 @@ export class ServerPool {
         }
       }
     }
-    const why = run?.failure?.message ?? (run ? `The server exited (code ${run.exitCode ?? '?'}${run.signal ? `, ${run.signal}` : ''}).` : 'The server run vanished.');
+    const why = run?.failure?.message.text ?? (run ? `The server exited (code ${run.exitCode ?? '?'}${run.signal ? `, ${run.signal}` : ''}).` : 'The server run vanished.');
     this.fail(e, e.info.status === 'ready' ? `The server stopped: ${why}` : `The server failed while loading: ${why}`, run);
   }
 
@@ -259,7 +256,7 @@ export class ServerPool {
     const r = run ?? this.deps.runs.get(e.info.id);
     e.info.status = 'failed';
     e.info.failure = { message, logTail: r ? LogTail.tail(runFiles(r.runDir).console) : '' };
-    const err = new RpcError('server_failed', `${message}\n${e.info.failure.logTail}`.trim());
+    const err = new RpcError('unavailable', `${message}\n${e.info.failure.logTail}`.trim());
     for (const w of e.waiters.splice(0)) w.reject(err);
     this.emit(e.info);
   }
@@ -274,7 +271,7 @@ export class ServerPool {
     for (const w of e.waiters.splice(0)) w.reject(new RpcError('conflict', 'The server was stopped.'));
     forgetClient(e.info);
     for (const [k, v] of this.entries) if (v === e) this.entries.delete(k);
-    if (isActive(this.deps.runs.get(id))) await this.deps.runs.stop(id);
+    if (isRunActive(this.deps.runs.get(id))) await this.deps.runs.stop(id);
     this.emit(e.info);
     return e.info;
   }
@@ -332,7 +329,6 @@ export class ServerPool {
         },
         tail: new LogTail(runFiles(run.runDir).console),
         portClash: false,
-        up: true,
         attempts: this.o.portAttempts,
         poll: null,
         waiters: [],

@@ -32,8 +32,6 @@ export class LogTail {
 }
 
 export const ADDRESS_IN_USE = /address already in use|Errno 98|EADDRINUSE/i;
-/** LLaMA-Factory prints "Visit http://localhost:{port}/docs" just before uvicorn binds; uvicorn then says it is running. */
-export const SERVER_UP = /Visit http:\/\/\S+\/docs|Uvicorn running on|Application startup complete/i;
 
 /** Lines worth showing as loading progress (skip access logs and blank tqdm frames). */
 export function progressLine(line: string): string | null {

@@ -34,18 +34,24 @@ export class ConsoleParser {
    * progress-bar update, if any.
    */
   segment(raw: string): { records: MetricRecord[]; bar: BarUpdate | null } {
-    const text = stripAnsi(raw);
-    const s = this.state;
     const records: MetricRecord[] = [];
     let bar: BarUpdate | null = null;
-    if (!text.trim()) return { records, bar };
+    // Most console lines carry no metric: cheap substring checks decide which patterns are worth running at all.
+    const hasDict = raw.includes("{'");
+    const hasBar = raw.includes('/') && raw.includes('[');
+    const hasBanner = raw.includes(' = ');
+    if (!hasDict && !hasBar && !hasBanner) return { records, bar };
+    const text = raw.includes('\x1b') ? stripAnsi(raw) : raw;
+    const s = this.state;
 
-    const total = /Total optimization steps = ([\d,]+)/.exec(text);
-    if (total) s.totalSteps = Number(total[1]!.replace(/,/g, ''));
-    const epochs = /Num Epochs = ([\d,]+)/.exec(text);
-    if (epochs) s.numEpochs = Number(epochs[1]!.replace(/,/g, ''));
+    if (hasBanner) {
+      const total = /Total optimization steps = ([\d,]+)/.exec(text);
+      if (total) s.totalSteps = Number(total[1]!.replace(/,/g, ''));
+      const epochs = /Num Epochs = ([\d,]+)/.exec(text);
+      if (epochs) s.numEpochs = Number(epochs[1]!.replace(/,/g, ''));
+    }
 
-    for (const m of text.matchAll(TQDM)) {
+    if (hasBar) for (const m of text.matchAll(TQDM)) {
       const n = Number(m[1]);
       const t = Number(m[2]);
       // Eval/predict bars count batches with their own total: follow only the optimisation bar.
@@ -56,7 +62,7 @@ export class ConsoleParser {
       bar = { step: n, total: t, elapsedSeconds: parseDuration(m[3]) };
     }
 
-    for (const m of text.matchAll(DICT)) {
+    if (hasDict) for (const m of text.matchAll(DICT)) {
       const fields: Record<string, unknown> = {};
       for (const e of m[0].matchAll(DICT_ENTRY)) {
         const value = e[2] ?? e[3] ?? e[4] ?? '';

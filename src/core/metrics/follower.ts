@@ -3,6 +3,7 @@ import { closeSync, existsSync, fstatSync, openSync, readSync, watch, type FSWat
 import { join } from 'node:path';
 import type { MetricPoint, RunProgress } from '../../shared/types/run.js';
 import type { MetricsRepo } from '../store/metricsRepo.js';
+import { ConsoleExtras, type ConsoleExtrasState } from './consoleExtras.js';
 import { type BarUpdate, type ConsoleState, initialConsoleState } from './consoleParser.js';
 import type { MetricRecord } from './record.js';
 import { initialSeriesState, MetricSeries, ProgressTracker, type SeriesState } from './series.js';
@@ -25,6 +26,9 @@ interface PersistedState {
   series?: SeriesState;
   console?: ConsoleState;
   nanLoss?: boolean;
+  /** Where the console-only fields (grad_norm) of a trainer_log run were read up to. */
+  extras?: ConsoleExtrasState;
+  lossLines?: number;
 }
 
 export class MetricsFollower {
@@ -33,6 +37,14 @@ export class MetricsFollower {
   private series: MetricSeries;
   private parser: SourceParser;
   private tracker = new ProgressTracker();
+  private extras: ConsoleExtras;
+  /**
+   * Steps of trainer_log.jsonl's loss lines in order, this engine's session: the console dict printed with the n-th of
+   * them is the n-th training dict, so its grad_norm belongs to that very step (the bar's count can lag one behind).
+   */
+  private lossSteps = new Map<number, number>();
+  /** trainer_log.jsonl loss lines read so far (persisted with the cursor, so ranks survive an engine restart). */
+  private lossLines: number;
   private timer: NodeJS.Timeout | null = null;
   private watchers: FSWatcher[] = [];
   private pending: NodeJS.Timeout | null = null;
@@ -47,6 +59,8 @@ export class MetricsFollower {
     this.series = new MetricSeries(st.series ?? initialSeriesState());
     this.parser = new SourceParser(this.format, st.console ?? initialConsoleState());
     this.nanLoss = st.nanLoss ?? false;
+    this.extras = new ConsoleExtras(o.consolePath, st.extras);
+    this.lossLines = st.lossLines ?? 0;
   }
 
   get source(): StreamFormat {
@@ -113,6 +127,8 @@ export class MetricsFollower {
       this.series = new MetricSeries();
       this.parser = new SourceParser('trainer_log');
       this.tracker = new ProgressTracker();
+      // The console points held grad_norm themselves and are gone: read it again beside the file.
+      this.extras = new ConsoleExtras(this.o.consolePath);
       this.o.onPoints([], true);
     }
     const file = this.format === 'trainer_log' ? this.trainerLogPath()! : this.o.consolePath;
@@ -153,7 +169,37 @@ export class MetricsFollower {
     } finally {
       closeSync(fd);
     }
+    if (this.format === 'trainer_log') total += this.commitExtras();
     return total;
+  }
+
+  private cursor() {
+    const s = this.series.state;
+    return {
+      source: this.format,
+      offset: this.offset,
+      seq: s.seq,
+      segment: s.segment,
+      lastStep: s.lastStep,
+      state: { series: s, console: this.parser.console?.state, nanLoss: this.nanLoss, extras: this.extras.state, lossLines: this.lossLines } satisfies PersistedState,
+    };
+  }
+
+  /**
+   * grad_norm of a trainer_log run, from the console dicts: stored as points of their own (no loss, no lr) at the step
+   * the console parser places them, in the current segment. Not fed to the progress tracker: they are no new step.
+   */
+  private commitExtras(): number {
+    const before = this.extras.state.offset;
+    const found = this.extras.read();
+    if (this.extras.state.offset === before) return 0;
+    const s = this.series.state;
+    const now = Date.now();
+    const stepOf = (e: (typeof found)[number]) => (e.ordinal !== null ? (this.lossSteps.get(e.ordinal) ?? e.step) : e.step);
+    const points = found.map((e) => ({ seq: ++s.seq, step: stepOf(e), segment: s.segment, at: now, elapsedSeconds: null, extra: e.extra }));
+    this.o.repo.commit(this.o.runId, points, this.cursor());
+    if (points.length) this.o.onPoints(points.map(({ seq: _s, ...p }) => p), false);
+    return points.length;
   }
 
   private commit(records: MetricRecord[], bars: BarUpdate[], consumed: number): number {
@@ -162,18 +208,16 @@ export class MetricsFollower {
     for (const r of records) {
       const p = this.series.push(r, now);
       if (p) points.push(p);
+      if (p && this.format === 'trainer_log' && r.loss !== null) {
+        this.lossSteps.set(++this.lossLines, p.step);
+        // The console is read right after the file: only the last few ranks can still be asked for.
+        if (this.lossSteps.size > 1024) this.lossSteps.delete(this.lossLines - 1024);
+      }
     }
     if (this.series.nanLoss) this.nanLoss = true;
     this.offset += consumed;
     const s = this.series.state;
-    this.o.repo.commit(this.o.runId, points, {
-      source: this.format,
-      offset: this.offset,
-      seq: s.seq,
-      segment: s.segment,
-      lastStep: s.lastStep,
-      state: { series: s, console: this.parser.console?.state, nanLoss: this.nanLoss },
-    });
+    this.o.repo.commit(this.o.runId, points, this.cursor());
     let progress: RunProgress | null = null;
     for (const p of points) progress = this.tracker.point(p, s.totalSteps);
     const bar = bars.at(-1);

@@ -28,7 +28,8 @@ export class MetricSeries {
     const s = this.state;
     if (rec.nonFinite.includes('loss') || rec.nonFinite.includes('eval_loss')) this.nanLoss = true;
     let step = rec.step;
-    const extra: Record<string, number> = { ...rec.extra };
+    // The record is ours (parsed for this push): its extra map can become the point's without a copy.
+    const extra = rec.extra;
     if (step === null) {
       if (rec.kind === 'train') step = ++s.trainRecords;
       else step = Math.max(s.lastStep, 0);
@@ -48,31 +49,28 @@ export class MetricSeries {
       // Steps went back: the run resumed from a checkpoint (or output_dir was reused). A new segment, not a merge.
       s.segment++;
     }
-    if (rec.totalSteps !== null && !('eval_total_steps' in extra)) s.totalSteps = rec.totalSteps;
+    if (rec.totalSteps !== null && extra.eval_total_steps === undefined) s.totalSteps = rec.totalSteps;
     s.lastStep = step;
-    if (rec.throughput !== null) extra.throughput = rec.throughput;
-    if (rec.percentage !== null) extra.percentage = rec.percentage;
-    if (rec.remainingSeconds !== null) extra.remaining_s = rec.remainingSeconds;
-    const point: NumberedPoint = {
-      seq: ++s.seq,
-      step,
-      segment: s.segment,
-      at,
-      elapsedSeconds: rec.elapsedSeconds,
-      ...(rec.loss !== null ? { loss: rec.loss } : {}),
-      ...(rec.evalLoss !== null ? { evalLoss: rec.evalLoss } : {}),
-      ...(rec.lr !== null ? { lr: rec.lr } : {}),
-      ...(rec.epoch !== null ? { epoch: rec.epoch } : {}),
-      ...(rec.totalTokens !== null ? { totalTokens: rec.totalTokens } : {}),
-      ...(Object.keys(extra).length ? { extra } : {}),
-    };
+    // Percentage follows from step / total steps and LLaMA-Factory's remaining time is replaced by our own ETA: neither
+    // is stored (they were two thirds of every point's JSON).
+    const point: NumberedPoint = { seq: ++s.seq, step, segment: s.segment, at, elapsedSeconds: rec.elapsedSeconds };
+    if (rec.loss !== null) point.loss = rec.loss;
+    if (rec.evalLoss !== null) point.evalLoss = rec.evalLoss;
+    if (rec.lr !== null) point.lr = rec.lr;
+    if (rec.epoch !== null) point.epoch = rec.epoch;
+    if (rec.totalTokens !== null) point.totalTokens = rec.totalTokens;
+    if (rec.throughput !== null) point.throughput = rec.throughput;
+    for (const _ in extra) {
+      point.extra = extra;
+      break;
+    }
     return point;
   }
 }
 
 /** Step rate over the recent window of one segment: the ETA LLaMA-Factory prints is wrong after a resume. */
 export class ProgressTracker {
-  private samples: { step: number; t: number }[] = [];
+  private samples: { step: number; t: number; tokens: number | null }[] = [];
   private segment = -1;
   progress: RunProgress = {
     step: 0,
@@ -88,28 +86,62 @@ export class ProgressTracker {
 
   constructor(private windowSeconds = 300) {}
 
+  /** Samples held in the rate window (for tests: a backlog must not keep one per point). */
+  get sampleCount(): number {
+    return this.samples.length;
+  }
+
   /** `t` in seconds: wall clock for live runs, elapsed time for imported logs. */
-  observe(step: number, segment: number, t: number | null): void {
+  observe(step: number, segment: number, t: number | null, tokens: number | null = null): void {
     if (segment !== this.segment) {
       this.samples = [];
       this.segment = segment;
     }
-    if (t !== null && (this.samples.length === 0 || step > this.samples.at(-1)!.step)) {
-      this.samples.push({ step, t });
+    const n = this.samples.length;
+    if (t !== null && (n === 0 || step > this.samples[n - 1]!.step)) {
+      const last = this.samples[n - 1];
+      const prev = this.samples[n - 2];
+      // A backlog read at one instant stamps every point with the same t: the middle of such a run is never anyone's
+      // first or last sample, and the token scans below skip it (it has no count, or counted neighbours on both sides
+      // stop them first), so it is overwritten instead of kept — a 1 M-line catch-up holds 2 samples, not 1 M.
+      if (last && prev && last.t === t && prev.t === t && (last.tokens === null || (prev.tokens !== null && tokens !== null))) {
+        last.step = step;
+        last.tokens = tokens;
+      } else this.samples.push({ step, t, tokens });
       while (this.samples.length > 2 && t - this.samples[0]!.t > this.windowSeconds) this.samples.shift();
     }
     this.progress.step = step;
   }
 
+  /**
+   * Tokens per second over the recent window of this segment, or null without two timed samples with token counts.
+   * Preferred over LLaMA-Factory's own figure: after a resume it divides every token seen (the checkpoint's included)
+   * by the time since the restart.
+   */
+  private measuredTokensPerSec(): number | null {
+    // From each end to the nearest sample with a token count (usually the end itself), not a scan of the window: a
+    // backlog read at one instant keeps every point in the window, and a per-point scan made ingest quadratic.
+    let i = 0;
+    while (i < this.samples.length && this.samples[i]!.tokens === null) i++;
+    let j = this.samples.length - 1;
+    while (j > i && this.samples[j]!.tokens === null) j--;
+    const first = this.samples[i];
+    const last = this.samples[j];
+    if (!first || !last || last.t - first.t < 1 || last.tokens! <= first.tokens!) return null;
+    return (last.tokens! - first.tokens!) / (last.t - first.t);
+  }
+
   point(p: MetricPoint, totalSteps: number | null): RunProgress {
-    this.observe(p.step, p.segment, p.at !== null ? p.at / 1000 : p.elapsedSeconds);
+    this.observe(p.step, p.segment, p.at !== null ? p.at / 1000 : p.elapsedSeconds, p.totalTokens ?? null);
     const g = this.progress;
     g.totalSteps = totalSteps;
     if (p.loss != null) g.lastLoss = p.loss;
     if (p.evalLoss != null) g.lastEvalLoss = p.evalLoss;
     if (p.epoch != null) g.epoch = p.epoch;
     if (p.elapsedSeconds != null) g.elapsedSeconds = p.elapsedSeconds;
-    if (p.extra?.throughput != null) g.tokensPerSec = p.extra.throughput;
+    const measured = this.measuredTokensPerSec();
+    if (measured !== null) g.tokensPerSec = Math.round(measured * 100) / 100;
+    else if (p.throughput != null && p.segment === 0) g.tokensPerSec = p.throughput;
     this.finish();
     return g;
   }

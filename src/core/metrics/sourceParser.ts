@@ -2,6 +2,7 @@
 import { type BarUpdate, ConsoleParser, type ConsoleState } from './consoleParser.js';
 import type { MetricRecord } from './record.js';
 import { parseTrainerLogLine } from './trainerLog.js';
+import { scanTrainerLogLine } from './trainerLogScan.js';
 
 export type StreamFormat = 'trainer_log' | 'console';
 
@@ -42,17 +43,28 @@ export class SourceParser {
       }
     }
     if (end === 0) return { consumed: 0, parsed };
-    // Separators are ASCII, so cutting there never splits a UTF-8 sequence.
-    const text = buf.toString('utf8', 0, end);
     if (this.console) {
+      // Separators are ASCII, so cutting there never splits a UTF-8 sequence.
+      const text = buf.toString('utf8', 0, end);
       for (const seg of text.split(/\r\n|\r|\n/)) {
         const { records, bar } = this.console.segment(seg);
         parsed.records.push(...records);
         if (bar) parsed.bars.push(bar);
       }
     } else {
-      for (const line of text.split('\n')) {
-        const r = parseTrainerLogLine(line);
+      // Line by line from the bytes: the scanner reads LLaMA-Factory's flat lines without a string or an object per
+      // line; a line it declines is decoded and parsed as text, exactly as before.
+      for (let next = 0; next < end; ) {
+        const s = next;
+        let e = buf.indexOf(NL, s);
+        if (e < 0 || e > end) e = end;
+        next = e + 1;
+        const rec = scanTrainerLogLine(buf, s, e);
+        if (rec) {
+          parsed.records.push(rec);
+          continue;
+        }
+        const r = parseTrainerLogLine(buf.toString('utf8', s, e));
         if (!r) continue;
         if ('record' in r) parsed.records.push(r.record);
         else parsed.warnings.push(r.warning);

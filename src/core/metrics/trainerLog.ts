@@ -13,10 +13,15 @@ export function parseTrainerLogLine(line: string): LineResult {
   if (!text.startsWith('{')) return { warning: `Not a trainer_log line: ${text.slice(0, 80)}` };
   let obj: unknown;
   try {
-    // Python's json.dumps writes NaN/Infinity bare, which JSON.parse rejects: quote them so the value survives as NaN.
-    obj = JSON.parse(text.replace(/:\s*(-?Infinity|NaN)(?=\s*[,}])/g, ': "$1"'));
+    obj = JSON.parse(text);
   } catch {
-    return { warning: `Unreadable trainer_log line: ${text.slice(0, 80)}` };
+    try {
+      // Python's json.dumps writes NaN/Infinity bare, which JSON.parse rejects: quote them so the value survives as NaN.
+      // Only lines that failed pay for the rewrite.
+      obj = JSON.parse(text.replace(/:\s*(-?Infinity|NaN)(?=\s*[,}])/g, ': "$1"'));
+    } catch {
+      return { warning: `Unreadable trainer_log line: ${text.slice(0, 80)}` };
+    }
   }
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { warning: `Not a trainer_log object: ${text.slice(0, 80)}` };
   const record = recordFromFields(obj as Record<string, unknown>);

@@ -1,4 +1,5 @@
 /** Run-end webhook: POSTs one JSON message per run that finishes, fails, is stopped or lost, to the URL in Settings. */
+import { msg } from '../../shared/messages/message.js';
 import type { Run, RunStatus } from '../../shared/types/run.js';
 import type { CoreContext } from '../context.js';
 import { toast } from '../services/systemDomain.js';
@@ -10,7 +11,8 @@ export interface WebhookMessage {
   text: string;
   event: 'run.ended';
   run: Pick<Run, 'id' | 'name' | 'kind' | 'status' | 'exitCode' | 'gpuIndices' | 'startedAt' | 'endedAt'> & {
-    failure: Run['failure'];
+    /** In English: chat tools show text as it is. */
+    failure: { kind: NonNullable<Run['failure']>['kind']; message: string; suggestion: string } | null;
     lastLoss: number | null;
   };
 }
@@ -18,7 +20,7 @@ export interface WebhookMessage {
 export function webhookMessage(run: Run): WebhookMessage {
   const loss = run.progress?.lastLoss ?? null;
   const what = run.status === 'finished' ? 'finished' : run.status === 'failed' ? 'failed' : run.status;
-  const detail = run.failure ? `: ${run.failure.message}` : loss != null ? ` (loss ${loss})` : '';
+  const detail = run.failure ? `: ${run.failure.message.text}` : loss != null ? ` (loss ${loss})` : '';
   return {
     text: `Trainyard: run "${run.name}" ${what}${detail}`,
     event: 'run.ended',
@@ -31,7 +33,7 @@ export function webhookMessage(run: Run): WebhookMessage {
       gpuIndices: run.gpuIndices,
       startedAt: run.startedAt,
       endedAt: run.endedAt,
-      failure: run.failure,
+      failure: run.failure ? { kind: run.failure.kind, message: run.failure.message.text, suggestion: run.failure.suggestion.text } : null,
       lastLoss: loss,
     },
   };
@@ -54,17 +56,12 @@ export function startRunWebhook(ctx: CoreContext, fetchImpl: typeof fetch = fetc
     })
       .then((r) => {
         if (!r.ok) {
-          toast(ctx, 'warning', 'Webhook refused the message', `${url} answered ${r.status} for run "${run.name}".`, run.id, {
-            kind: 'webhook.refused',
-            run: run.name,
-            url,
-            status: r.status,
-          });
+          toast(ctx, 'warning', msg('toast.webhookRefused'), msg('toast.webhookRefusedBody', { url, status: r.status, run: run.name }), run.id);
         }
       })
       .catch((e: unknown) => {
         const error = e instanceof Error ? e.message : String(e);
-        toast(ctx, 'warning', 'Webhook not reached', `${url}: ${error} (run "${run.name}").`, run.id, { kind: 'webhook.unreachable', run: run.name, url, error });
+        toast(ctx, 'warning', msg('toast.webhookUnreachable'), msg('toast.webhookUnreachableBody', { url, error, run: run.name }), run.id);
       });
   });
 }

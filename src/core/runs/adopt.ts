@@ -1,17 +1,21 @@
 /** Adoption: re-attach to a run the store thinks is active (after launch, an engine restart or a dropped link), or settle it from its files. */
+import { msg } from '../../shared/messages/message.js';
 import type { FailureReason } from '../../shared/types/run.js';
 import type { StoredRun } from '../store/runsRepo.js';
 import { holderPidMatches, holderProcessMatches, readExitInfo, readHolderInfo } from './holderProcess.js';
 import { attach, dropLive } from './liveRuns.js';
-import { catchUpMetrics, finish } from './runEnd.js';
+import { finish, settleLost } from './runEnd.js';
 import { isActive, sleep, type SupervisorState } from './supervisorState.js';
+import { logger } from '../log/logger.js';
+
+const log = logger('runs');
 
 /**
  * Run-end and re-adoption are started from socket events and timers, where nobody awaits them: a rejection there
  * (an SQLITE_FULL on a full disk, say) must be logged, not left unhandled — that would end the engine.
  */
 function background(what: string, id: string, p: Promise<void>): void {
-  p.catch((e: unknown) => console.error(`[runs] ${what} of run ${id} failed:`, e));
+  p.catch((e: unknown) => log.error(`${what} of run ${id} failed`, e));
 }
 
 /** Re-attach to a run the store thinks is active, or settle it from its files. */
@@ -45,20 +49,12 @@ export async function adopt(s: SupervisorState, run: StoredRun): Promise<void> {
     s.retries.add(t);
     return;
   }
-  // Callers may hold an older copy of the run: settle the stored one, and never overwrite a run that already ended.
-  const latest = s.repo.get(run.id);
-  if (!latest || !isActive(latest) || s.live.has(run.id)) return;
   const failure: FailureReason = {
     kind: 'unknown',
-    message: info
-      ? 'The run holder process is gone and left no exit status (the machine restarted, or the holder was killed).'
-      : 'The run never started: its holder did not come up.',
-    suggestion: 'Restart the run; with "resume" it continues from its last checkpoint.',
+    message: info ? msg('failure.holderGone') : msg('failure.holderNeverUp'),
+    suggestion: msg('failure.fix.restart'),
   };
-  catchUpMetrics(s, latest);
-  Object.assign(latest, { status: 'lost', failure, endedAt: Date.now() });
-  s.repo.save(latest);
-  s.changed(latest, true);
+  settleLost(s, run.id, failure);
 }
 
 /**

@@ -1,12 +1,16 @@
 /** The engine's side of a run's holder: run-dir files, starting the detached holder, checking it is alive, connecting to it. */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fsyncSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { HolderLaunch } from '../runtimeInstall.js';
+import type { RuntimePaths } from '../runtimePaths.js';
 import { encodeFrame, FrameDecoder, type HolderFrame } from './holderProtocol.js';
+import { logger } from '../log/logger.js';
+
+const log = logger('runs');
 
 export interface HolderInfo {
   holderPid: number;
@@ -32,16 +36,49 @@ export const runFiles = (runDir: string) => ({
   console: join(runDir, 'console.log'),
   holder: join(runDir, 'holder.json'),
   exit: join(runDir, 'exit.json'),
+  /** The holder's stderr: why it could not start, and problems it hit while running. */
+  holderLog: join(runDir, 'holder.log'),
 });
 
-/**
- * The holder script. It is plain .mjs (no TypeScript tooling needed at run time): next to this file in the source tree
- * and, in the build, copied beside the compiled output (build-node copies `holder/holder.mjs`).
- */
-export function holderScriptPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'holder', 'holder.mjs'), resolve(here, '../../../src/core/runs/holder/holder.mjs')];
-  return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
+/** The holder script of an installation. */
+export function holderScriptPath(runtime: RuntimePaths): string {
+  return join(runtime.holderDir, 'holder.mjs');
+}
+
+/** How holders start for each runs folder: createCore registers its engine's copy (installHolderRuntime). */
+const launches = new Map<string, HolderLaunch>();
+
+export function useHolderLaunch(runsDir: string, launch: HolderLaunch): () => void {
+  const key = resolve(runsDir);
+  launches.set(key, launch);
+  return () => {
+    if (launches.get(key) === launch) launches.delete(key);
+  };
+}
+
+/** The launch registered for this run's engine (createCore registers it; nothing else may guess where holders are). */
+export function holderLaunchFor(runDir: string): HolderLaunch {
+  const runsDir = dirname(resolve(runDir));
+  const launch = launches.get(runsDir);
+  if (!launch) throw new Error(`No engine registered how holders start for ${runsDir} (createCore registers it with useHolderLaunch).`);
+  return launch;
+}
+
+/** Why a holder cannot start from this launch, checked before each start so the run fails at once, by name. */
+export function holderStartProblem(launch: HolderLaunch): string | null {
+  if (launch.problem) return launch.problem;
+  for (const r of launch.required) {
+    try {
+      if (!statSync(r.path).isFile()) return `${r.what} is not a file: ${r.path}.`;
+      if (r.exec) accessSync(r.path, constants.X_OK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return `${r.what} is missing: ${r.path}. Restart Trainyard to set it up again.`;
+      if (code === 'EACCES') return `${r.what} may not be executed: ${r.path} (permission denied${r.exec ? ', or its file system is mounted noexec' : ''}).`;
+      return `${r.what} cannot be used: ${r.path}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  return null;
 }
 
 /** Unix socket paths are limited to ~107 bytes: use the run dir when short enough, else a hashed name in tmp. */
@@ -60,22 +97,78 @@ export interface LaunchFile {
   rows: number;
 }
 
-/** Starts the detached holder (own session, no stdio, unref'd): it survives the engine and the window. */
-export function spawnHolder(runDir: string, launch: LaunchFile, env: NodeJS.ProcessEnv): number {
-  writeFileSync(runFiles(runDir).launch, JSON.stringify(launch, null, 2) + '\n', { mode: 0o600 });
-  const child = spawn(process.execPath, [holderScriptPath(), runDir], {
-    detached: true,
-    stdio: 'ignore',
-    cwd: runDir,
-    // Inside Electron, process.execPath is the Electron binary: make it behave as plain Node for the holder.
-    env: process.versions.electron ? { ...env, ELECTRON_RUN_AS_NODE: '1' } : env,
-  });
+/**
+ * Starts the detached holder (own session, unref'd): it survives the engine and the window. Its stderr goes to
+ * holder.log (a file, never a pipe to the engine: a pipe would break when the engine exits). Throws at once when
+ * the holder cannot start (a missing file, a program that may not be executed).
+ */
+export function spawnHolder(runDir: string, launch: LaunchFile, env: NodeJS.ProcessEnv, holder: HolderLaunch = holderLaunchFor(runDir)): number {
+  const problem = holderStartProblem(holder);
+  if (problem) throw new Error(problem);
+  const files = runFiles(runDir);
+  writeFileSync(files.launch, JSON.stringify(launch, null, 2) + '\n', { mode: 0o600 });
+  const stderrFd = openSync(files.holderLog, 'a', 0o600);
+  let child;
+  try {
+    child = spawn(holder.execPath, [holder.entry, runDir], { detached: true, stdio: ['ignore', 'ignore', stderrFd], cwd: runDir, env: { ...env, ...holder.env } });
+  } finally {
+    closeSync(stderrFd);
+  }
   // A failed spawn (ENOENT, EAGAIN, EMFILE…) is reported as an 'error' event as well as by a missing pid: without a
   // listener that event would crash the engine. The missing pid below is what the caller acts on.
-  child.on('error', (e) => console.error(`[runs] the run holder for ${runDir} failed to start:`, e));
+  child.on('error', (e) => log.error(`the run holder for ${runDir} failed to start`, e));
+  // A holder that dies before it has published itself will never write exit.json: write it for it, with its stderr,
+  // so the run fails now with the reason instead of waiting out the start timeout and turning 'lost'.
+  child.once('exit', (code, signal) => {
+    if (existsSync(files.holder) || existsSync(files.exit)) return;
+    const how = code !== null ? `exit code ${code}` : `signal ${signal}`;
+    const said = tail(files.holderLog, 2000);
+    writeExitInfo(runDir, {
+      exitCode: code ?? 1,
+      signal,
+      endedAt: Date.now(),
+      error: `The run holder (${holder.execPath} ${holder.entry}) stopped before it started the trainer (${how})${said ? `: ${said}` : '.'}`,
+    });
+  });
   child.unref();
-  if (child.pid === undefined) throw new Error('Could not start the run holder process.');
+  if (child.pid === undefined) throw new Error(`Could not start the run holder process (${holder.execPath}).`);
   return child.pid;
+}
+
+/** The last `bytes` of a small text file, trimmed to whole lines; '' when unreadable. */
+function tail(file: string, bytes: number): string {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const size = statSync(file).size;
+      const buf = Buffer.alloc(Math.min(bytes, size));
+      readSync(fd, buf, 0, buf.length, size - buf.length);
+      const text = buf.toString('utf8');
+      return (buf.length < size ? text.slice(text.indexOf('\n') + 1) : text).trim();
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
+}
+
+/** exit.json the way the holder writes it (tmp + fsync + rename): readers never see half of it. */
+function writeExitInfo(runDir: string, exit: ExitInfo): void {
+  const file = runFiles(runDir).exit;
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, JSON.stringify(exit, null, 2) + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (e) {
+    log.error(`could not record the holder's early exit in ${file}:`, e);
+  }
 }
 
 export function readJson<T>(file: string): T | null {

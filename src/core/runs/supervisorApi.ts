@@ -14,14 +14,14 @@ export interface LaunchSpec {
   gpuIndices: number[];
   gpuUuids: string[];
   estimateMiB: number | null;
-  /** Keep this output_dir (resume, evaluate into a run's folder) instead of making a fresh one. */
+  /** Use exactly this output_dir (resume, an evaluation folder, the scheduler's planned folder) instead of choosing one. */
   outputDir?: string;
   extraEnv?: Record<string, string>;
 }
 
 export interface RunSupervisor {
   launch(spec: LaunchSpec): Promise<Run>;
-  /** Graceful stop: SIGABRT to the tree (LLAMABOARD_ENABLED), then TERM, then KILL after a timeout. */
+  /** Graceful stop of every process of the run (SIGABRT for training, SIGINT for servers), TERM after the grace period, then KILL; the run ends when its last process is gone (docs/RUNS.md). */
   stop(id: string): Promise<Run>;
   get(id: string): Run | null;
   list(): Run[];

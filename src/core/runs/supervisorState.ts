@@ -1,19 +1,22 @@
 /** What the supervisor's parts (live runs, adoption, run end) share: its options, stores, hub and the table of attached runs. */
-import { ACTIVE_RUN_STATUSES, type Run } from '../../shared/types/run.js';
+import { isActiveStatus } from '../../shared/domain/runState.js';
+import type { Run } from '../../shared/types/run.js';
 import type { CoreContext } from '../context.js';
 import type { MetricsFollower } from '../metrics/follower.js';
 import type { MetricsRepo } from '../store/metricsRepo.js';
 import type { RunsRepo, StoredRun } from '../store/runsRepo.js';
 import type { HolderLink } from './attach.js';
+import type { Escalation } from './procTree.js';
 import type { LaunchSpec } from './supervisorApi.js';
 import type { HubLimits, TerminalHub } from './terminalHub.js';
+import type { TrainerSub } from './trainerCommand.js';
 
 export interface SupervisorOptions {
   /** Replaces the trainer argv (tests use scripted trainers): gets the subcommand and the config copy's path. */
-  commandFor?: (sub: 'train' | 'api', configPath: string, spec: LaunchSpec) => string[];
-  /** SIGABRT (graceful save) → SIGTERM after this long. */
+  commandFor?: (sub: TrainerSub, configPath: string, spec: LaunchSpec) => string[];
+  /** Graceful signal → SIGTERM after this long; overrides the setting `stopGraceSeconds` (tests). */
   stopGraceMs?: number;
-  /** SIGTERM → SIGKILL to every process of the session after this long. */
+  /** SIGTERM → SIGKILL to every process of the run after this long (default 10 s). */
   killAfterMs?: number;
   metricsPollMs?: number;
   hubLimits?: HubLimits;
@@ -25,8 +28,11 @@ export interface SupervisorOptions {
 export interface Live {
   link: HolderLink | null;
   trainerPid: number;
+  /** Its holder predates the run marker and stop.json: the engine finds the trainer's tree and escalates a stop itself. */
+  legacy: boolean;
   follower: MetricsFollower | null;
-  timers: NodeJS.Timeout[];
+  /** The engine's own stop escalation (legacy holders only; a current holder runs the stop itself). */
+  escalation: Escalation | null;
   lastChangeEmit: number;
   changeTimer: NodeJS.Timeout | null;
   ending: boolean;
@@ -42,9 +48,11 @@ export interface SupervisorState {
   readonly live: Map<string, Live>;
   /** Pending re-adoptions of holders that were alive but did not answer; shutdown clears them. */
   readonly retries: Set<NodeJS.Timeout>;
+  /** Lost runs (holder gone) whose leftover processes are being stopped, by run id; shutdown cancels them. */
+  readonly reapers: Map<string, Escalation>;
   /** Broadcasts the run (already saved) on the bus and to onChange listeners. */
-  changed(run: StoredRun, statusChange: boolean): void;
+  changed(run: StoredRun): void;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-export const isActive = (r: Run) => ACTIVE_RUN_STATUSES.includes(r.status);
+export const isActive = (r: Run) => isActiveStatus(r.status);

@@ -75,6 +75,11 @@ export class TerminalHub {
 
   /** Live bytes of a run (already in console.log). Decoded once per run, so a UTF-8 sequence split across reads survives. */
   push(runId: string, bytes: Buffer): void {
+    if (!this.hasViewers(runId)) {
+      // Nobody watches: nothing to decode (a viewer that comes starts from a replay of the file, and a fresh decoder).
+      this.decoders.delete(runId);
+      return;
+    }
     let dec = this.decoders.get(runId);
     if (!dec) this.decoders.set(runId, (dec = new StringDecoder('utf8')));
     const text = dec.write(bytes);

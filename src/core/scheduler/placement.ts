@@ -1,17 +1,21 @@
 /**
- * Placement policy as one pure function: which queued items start now, and on which GPUs.
- * Rules (docs/SCHEDULING.md): lanes are FIFO (no overtaking inside a lane); a blocked or paused lane never stops another
- * lane; runs share a GPU while their estimates plus the margin fit its live free memory; the auto lane picks the
- * tightest card that fits (best fit, so big cards stay free for big jobs); a blocked multi-GPU head reserves its GPUs
- * so younger jobs stop landing there and it cannot starve; a blocked GPU-lane head reserves its card against the auto
- * lane (an explicit drop wins on its own card).
+ * Placement policy as one pure function: which queued items start now, and on which GPUs (docs/SCHEDULING.md).
+ * Auto items go where they are expected to finish soonest (an idle card before a busy one; a busy card only while its
+ * compute is not saturated, or when waiting would end later overall); the Auto lane backfills younger jobs past a
+ * waiting head without delaying it (EASY: the head holds the cards it will use from the moment it is expected to start
+ * there); a per-card cap; gang jobs on cards that free up together. GPU lanes are FIFO and start on their own card as
+ * soon as it has room; a paused or blocked lane never stops another; memory fits with the safety margin.
  */
+import { msg, type Message } from '../../shared/messages/message.js';
 import type { LaneId } from '../../shared/types/task.js';
-import { couldEverFit, gpuRooms, roomFor, type GpuRoom, type PlanGpu, type PlanRunning } from './capacity.js';
+import { defaultSettings } from '../../shared/types/settings.js';
+import { addJob, buildCards } from './cards.js';
+import type { PlanGpu, PlanRunning } from './capacity.js';
+import { choose, jobOn, type Candidate, type Reservation } from './choose.js';
 
 export type { PlanGpu, PlanRunning } from './capacity.js';
 
-export interface PlanItem {
+export interface PlanItem extends Candidate {
   id: string;
   lane: LaneId;
   position: number;
@@ -21,8 +25,14 @@ export interface PlanItem {
   gpuUuids: string[];
   /** Per-GPU memory it needs (null = unknown estimate). */
   needMiB: number | null;
-  /** Set when the item cannot run at all (task has errors, was removed): it waits with this reason and blocks its lane. */
-  blocked?: string;
+  /** Set when the item cannot run at all (task has errors, was removed): it waits with this reason. */
+  blocked?: Message;
+  /** Expected share of one card's compute alone (0–1); missing = guessed from the memory figure. */
+  util?: number;
+  /** Expected seconds of training alone (after start-up); null/missing = unknown (it never fills a held gap). */
+  workS?: number | null;
+  /** Expected seconds from launch to the first step (model load). */
+  startupS?: number;
 }
 
 export interface PlanState {
@@ -31,6 +41,8 @@ export interface PlanState {
   queued: PlanItem[];
   running: PlanRunning[];
   marginMiB: number;
+  /** Most runs on one card at once (Settings); missing = the default. */
+  maxRunsPerGpu?: number;
 }
 
 export interface PlanDecision {
@@ -40,21 +52,15 @@ export interface PlanDecision {
 
 export interface Plan {
   start: PlanDecision[];
-  /** Why each queued item that does not start now waits (heads get the specific reason). */
-  waiting: { itemId: string; reason: string }[];
-  reserved: { gpuUuid: string; itemId: string }[];
+  /** Why each queued item that does not start now waits. */
+  /** `reason` in English (logs, CLI); `said` the same for the renderer to word. */
+  waiting: { itemId: string; reason: string; said: Message }[];
+  /** Cards held for a waiting item, and from when (seconds from now) it is expected to start there. */
+  reserved: { gpuUuid: string; itemId: string; atS: number }[];
 }
 
-interface Reservation {
-  owner: PlanItem;
-  /** 'lane': blocks only auto-lane items; 'multi': blocks everyone younger. */
-  kind: 'lane' | 'multi';
-}
-
-const laneGpu = (lane: LaneId): string | null => (lane.startsWith('gpu:') ? lane.slice(4) : null);
-
-export function planPlacements(state: PlanState): Plan {
-  const rooms = gpuRooms(state.gpus, state.running, state.marginMiB);
+/** The paused lanes, and each lane's queued items in lane order. */
+export function lanesOf(state: Pick<PlanState, 'lanes' | 'queued'>): { paused: Set<LaneId>; byLane: Map<LaneId, PlanItem[]> } {
   const paused = new Set(state.lanes.filter((l) => l.paused).map((l) => l.id));
   const byLane = new Map<LaneId, PlanItem[]>();
   for (const it of [...state.queued].sort((a, b) => a.position - b.position || a.createdAt - b.createdAt)) {
@@ -62,102 +68,84 @@ export function planPlacements(state: PlanState): Plan {
     list.push(it);
     byLane.set(it.lane, list);
   }
-  const reservations = new Map<string, Reservation>();
+  return { paused, byLane };
+}
+
+export function planPlacements(state: PlanState): Plan {
+  const cards = buildCards(state.gpus, state.running, state.marginMiB);
+  const ctx = { cards, marginMiB: state.marginMiB, cap: state.maxRunsPerGpu ?? defaultSettings.maxRunsPerGpu, reservations: new Map<string, Reservation>() };
+  const { paused, byLane } = lanesOf(state);
   const start: PlanDecision[] = [];
-  const reasons = new Map<string, string>();
-
-  const usable = (item: PlanItem, uuid: string): boolean => {
-    const r = reservations.get(uuid);
-    if (!r || r.owner === item || r.owner.createdAt > item.createdAt) return true;
-    return r.kind === 'lane' ? item.lane !== 'auto' : false;
-  };
-
-  /** Picks the GPUs for an item, or explains why not. `target` is the set it would wait for (for a reservation). */
-  const place = (item: PlanItem): { gpus: string[] } | { reason: string; target: string[] | null } => {
-    const need = item.needMiB;
-    const home = laneGpu(item.lane);
-    const fixed = [...new Set([...(home ? [home] : []), ...item.gpuUuids])];
-    const count = Math.max(item.gpuCount, fixed.length, 1);
-    for (const u of fixed) if (!rooms.has(u)) return { reason: `GPU ${u} is not present on this machine`, target: null };
-    const fits = (u: string) => roomFor(rooms.get(u)!, need, state.marginMiB);
-    const never = fixed.find((u) => !couldEverFit(rooms.get(u)!, need, state.marginMiB));
-    if (never) return { reason: fits(never).reason, target: null };
-    for (const u of fixed) {
-      if (!usable(item, u)) return { reason: `GPU ${rooms.get(u)!.gpu.index} is held for an older multi-GPU job`, target: fixed };
-      const f = fits(u);
-      if (!f.ok) return { reason: f.reason, target: fixed };
-    }
-    if (fixed.length >= count) return { gpus: fixed };
-    // Fill the rest: tightest fit first (packing), skipping GPUs held for others.
-    const candidates = [...rooms.values()].filter((r) => !fixed.includes(r.gpu.uuid) && couldEverFit(r, need, state.marginMiB));
-    const ready = candidates.filter((r) => usable(item, r.gpu.uuid) && fits(r.gpu.uuid).ok).sort(bestFit);
-    const missing = count - fixed.length;
-    if (ready.length >= missing) return { gpus: [...fixed, ...ready.slice(0, missing).map((r) => r.gpu.uuid)] };
-    if (candidates.length < missing) {
-      const biggest = Math.max(0, ...state.gpus.map((g) => g.totalMiB ?? 0));
-      return { reason: need !== null && need + state.marginMiB > biggest ? `needs ${Math.round(need / 1024)} GiB per GPU, more than any card here` : `needs ${count} GPUs, this machine has ${state.gpus.length}`, target: null };
-    }
-    // Wait for the roomiest cards to drain.
-    const target = [...fixed, ...candidates.sort((a, b) => (b.availMiB ?? 0) - (a.availMiB ?? 0)).slice(0, missing).map((r) => r.gpu.uuid)];
-    const first = candidates.find((r) => !fits(r.gpu.uuid).ok);
-    return { reason: count > 1 ? `waits for ${count} GPUs with room at once${first ? ` (${fits(first.gpu.uuid).reason})` : ''}` : first ? fits(first.gpu.uuid).reason : 'no GPU has room', target };
-  };
+  const started = new Set<string>();
+  const reasons = new Map<string, Message>();
 
   const commit = (item: PlanItem, gpus: string[]) => {
     for (const u of gpus) {
-      const room = rooms.get(u)!;
-      room.runs++;
-      if (item.needMiB === null || room.gpu.vendor === 'cpu') room.exclusive = true;
-      else if (room.availMiB !== null) room.availMiB -= item.needMiB;
+      const card = cards.get(u)!;
+      const j = jobOn(item, card);
+      addJob(card, { ...j, workLeftS: item.workS ?? null, footprintMiB: item.needMiB ?? 0, exclusive: item.needMiB === null || card.room.gpu.vendor === 'cpu' }, item.needMiB);
     }
+    started.add(item.id);
     start.push({ itemId: item.id, gpuUuids: gpus });
   };
 
-  const cursor = new Map<LaneId, number>();
+  /** Starts the item or records why it waits; a head also holds the cards it is expected to start on. */
+  const consider = (item: PlanItem, head: boolean): boolean => {
+    if (item.blocked) {
+      reasons.set(item.id, item.blocked);
+      return false;
+    }
+    const c = choose(item, ctx, head);
+    if ('start' in c) {
+      commit(item, c.start);
+      return true;
+    }
+    reasons.set(item.id, c.said);
+    if (head && c.target) {
+      const multi = Math.max(item.gpuCount, c.target.length) > 1;
+      for (const u of c.target) if (!ctx.reservations.has(u)) ctx.reservations.set(u, { owner: item, kind: multi ? 'multi' : 'lane', at: c.at, known: c.known });
+    }
+    return false;
+  };
+
+  const open = (it: PlanItem) => !started.has(it.id) && !reasons.has(it.id);
   let progressed = true;
   while (progressed) {
     progressed = false;
+    // Each lane's head, oldest first. In a GPU lane that is its first item not started; in the Auto lane the first one
+    // that can run at all (an item whose task has errors needs no card and holds nobody back).
     const heads: PlanItem[] = [];
     for (const [lane, items] of byLane) {
       if (paused.has(lane)) continue;
-      const i = cursor.get(lane) ?? 0;
-      if (i < items.length && !reasons.has(items[i]!.id)) heads.push(items[i]!);
+      if (lane === 'auto') {
+        for (const it of items.filter((i) => i.blocked && open(i))) reasons.set(it.id, it.blocked!);
+        const h = items.find((i) => !started.has(i.id) && !i.blocked);
+        if (h && open(h)) heads.push(h);
+      } else {
+        const h = items.find((i) => !started.has(i.id));
+        if (h && open(h)) heads.push(h);
+      }
     }
     heads.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
-    for (const item of heads) {
-      if (item.blocked) {
-        reasons.set(item.id, item.blocked);
-        continue;
-      }
-      const p = place(item);
-      if ('gpus' in p) {
-        commit(item, p.gpus);
-        cursor.set(item.lane, (cursor.get(item.lane) ?? 0) + 1);
-        progressed = true;
-        continue;
-      }
-      reasons.set(item.id, p.reason);
-      const multi = Math.max(item.gpuCount, item.gpuUuids.length + (laneGpu(item.lane) ? 1 : 0)) > 1;
-      if (p.target && (multi || item.lane !== 'auto')) {
-        for (const u of p.target) if (!reservations.has(u)) reservations.set(u, { owner: item, kind: multi ? 'multi' : 'lane' });
-      }
+    for (const item of heads) if (consider(item, true)) progressed = true;
+    // Backfill: behind a waiting Auto head, younger Auto items start where they do not delay it.
+    const auto = paused.has('auto') ? [] : (byLane.get('auto') ?? []);
+    const autoHead = auto.find((i) => !started.has(i.id) && !i.blocked);
+    if (autoHead && reasons.has(autoHead.id)) {
+      for (const it of auto) if (it !== autoHead && open(it) && consider(it, false)) progressed = true;
     }
   }
 
   const waiting: Plan['waiting'] = [];
   for (const [lane, items] of byLane) {
-    const i = cursor.get(lane) ?? 0;
-    items.slice(i).forEach((it, k) => {
-      const reason = paused.has(lane) ? 'lane is paused' : k === 0 ? (reasons.get(it.id) ?? 'waiting') : 'waits for the item ahead of it in this lane';
-      waiting.push({ itemId: it.id, reason });
-    });
+    let behindHead = false;
+    for (const it of items) {
+      if (started.has(it.id)) continue;
+      const said = paused.has(lane) ? msg('scheduler.lanePaused') : behindHead ? msg('scheduler.behindHead') : (reasons.get(it.id) ?? msg('scheduler.waiting'));
+      waiting.push({ itemId: it.id, reason: said.text, said });
+      // GPU lanes are FIFO: everything behind a waiting head waits for it.
+      if (lane !== 'auto') behindHead = true;
+    }
   }
-  return { start, waiting, reserved: [...reservations].map(([gpuUuid, r]) => ({ gpuUuid, itemId: r.owner.id })) };
-}
-
-/** Tightest fit first; unknown memory last; then by index for a stable order. */
-function bestFit(a: GpuRoom, b: GpuRoom): number {
-  const av = a.availMiB ?? Infinity;
-  const bv = b.availMiB ?? Infinity;
-  return av - bv || a.gpu.index - b.gpu.index;
+  return { start, waiting, reserved: [...ctx.reservations].map(([gpuUuid, r]) => ({ gpuUuid, itemId: r.owner.id, atS: Math.round(r.at) })) };
 }

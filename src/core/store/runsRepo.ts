@@ -1,5 +1,7 @@
 /** The runs table: typed reads and writes of Run rows (JSON columns parsed here, nowhere else). */
-import { ACTIVE_RUN_STATUSES, type FailureReason, type Run, type RunProgress, type RunStatus } from '../../shared/types/run.js';
+import { ACTIVE_RUN_STATUSES } from '../../shared/domain/runState.js';
+import { type FailureReason, type Run, type RunProgress, type RunStatus } from '../../shared/types/run.js';
+import { asMessage } from '../../shared/messages/message.js';
 import type { Db } from './db.js';
 
 interface RunRow {
@@ -69,7 +71,7 @@ function fromRow(r: RunRow): StoredRun {
     holderPid: r.holder_pid,
     exitCode: r.exit_code,
     signal: r.signal,
-    failure: parse<FailureReason | null>(r.failure, null),
+    failure: failureOf(parse<Record<string, unknown> | null>(r.failure, null)),
     estimateMiB: r.estimate_mib,
     peakMiB: r.peak_mib,
     progress: parse<RunProgress | null>(r.progress, null),
@@ -113,41 +115,67 @@ const COLUMNS: [keyof RunRow, (r: StoredRun) => unknown][] = [
   ['ended_at', (r) => r.endedAt],
 ];
 
-export class RunsRepo {
-  private upsertStmt;
-  constructor(private db: Db) {
-    const names = COLUMNS.map(([c]) => c);
-    this.upsertStmt = db.prepare(
-      `INSERT INTO runs (${names.join(',')}) VALUES (${names.map(() => '?').join(',')})
-       ON CONFLICT(id) DO UPDATE SET ${names
-         .filter((n) => n !== 'id')
-         .map((n) => `${n}=excluded.${n}`)
-         .join(',')}`,
-    );
-  }
+/** What estimate calibration reads of a finished run. */
+export interface CalibrationRow {
+  id: string;
+  configPath: string;
+  taskYaml: string | null;
+  estimateMiB: number;
+  peakMiB: number;
+}
 
-  /** Insert or replace the whole row (the supervisor holds the run in memory and writes it back). */
-  save(run: StoredRun): void {
-    this.upsertStmt.run(...COLUMNS.map(([, get]) => get(run)));
-  }
+export function createRunsRepo(db: Db) {
+  const names = COLUMNS.map(([c]) => c);
+  const upsert = db.prepare(
+    `INSERT INTO runs (${names.join(',')}) VALUES (${names.map(() => '?').join(',')})
+     ON CONFLICT(id) DO UPDATE SET ${names
+       .filter((n) => n !== 'id')
+       .map((n) => `${n}=excluded.${n}`)
+       .join(',')}`,
+  );
+  const raisePeak = db.prepare('UPDATE runs SET peak_mib = ? WHERE id = ? AND (peak_mib IS NULL OR peak_mib < ?)');
+  const calibration = db.prepare<CalibrationRow>(
+    `SELECT r.id, r.config_path AS configPath, t.yaml AS taskYaml, r.estimate_mib AS estimateMiB, r.peak_mib AS peakMiB FROM runs r LEFT JOIN tasks t ON t.id = r.task_id
+     WHERE r.status = 'finished' AND r.estimate_mib > 0 AND r.peak_mib > 0 ORDER BY r.ended_at DESC LIMIT 500`,
+  );
+  const one = db.prepare<RunRow>('SELECT * FROM runs WHERE id = ?');
+  const all = db.prepare<RunRow>('SELECT * FROM runs ORDER BY created_at DESC, id DESC');
+  const q = ACTIVE_RUN_STATUSES.map(() => '?').join(',');
+  const active = db.prepare<RunRow>(`SELECT * FROM runs WHERE status IN (${q}) ORDER BY created_at`);
+  const activeAt = db.prepare<RunRow>(`SELECT * FROM runs WHERE output_dir = ? AND status IN (${q})`);
 
-  get(id: string): StoredRun | null {
-    const row = this.db.prepare<RunRow>('SELECT * FROM runs WHERE id = ?').get(id);
-    return row ? fromRow(row) : null;
-  }
+  return {
+    /**
+     * Raises a run's measured peak GPU memory, never lowers it: one conditional UPDATE, so the supervisor's own saves
+     * (which re-read the row first) never race it.
+     */
+    raisePeak: (id: string, mib: number): void => void raisePeak.run(mib, id, mib),
+    /** Finished runs with both an estimate and a measured peak (newest 500), with their task's YAML for runs whose copy is gone. */
+    calibrationRows: (): CalibrationRow[] => calibration.all(),
+    /** Insert or replace the whole row (the supervisor holds the run in memory and writes it back). */
+    save: (run: StoredRun): void => void upsert.run(...COLUMNS.map(([, get]) => get(run))),
+    get: (id: string): StoredRun | null => {
+      const row = one.get(id);
+      return row ? fromRow(row) : null;
+    },
+    list: (): StoredRun[] => all.all().map(fromRow),
+    active: (): StoredRun[] => active.all(...ACTIVE_RUN_STATUSES).map(fromRow),
+    activeWithOutputDir: (outputDir: string): StoredRun | null => {
+      const row = activeAt.get(outputDir, ...ACTIVE_RUN_STATUSES);
+      return row ? fromRow(row) : null;
+    },
+  };
+}
 
-  list(): StoredRun[] {
-    return this.db.prepare<RunRow>('SELECT * FROM runs ORDER BY created_at DESC, id DESC').all().map(fromRow);
-  }
+export type RunsRepo = ReturnType<typeof createRunsRepo>;
 
-  active(): StoredRun[] {
-    const q = ACTIVE_RUN_STATUSES.map(() => '?').join(',');
-    return this.db.prepare<RunRow>(`SELECT * FROM runs WHERE status IN (${q}) ORDER BY created_at`).all(...ACTIVE_RUN_STATUSES).map(fromRow);
-  }
-
-  activeWithOutputDir(outputDir: string): StoredRun | null {
-    const q = ACTIVE_RUN_STATUSES.map(() => '?').join(',');
-    const row = this.db.prepare<RunRow>(`SELECT * FROM runs WHERE output_dir = ? AND status IN (${q})`).get(outputDir, ...ACTIVE_RUN_STATUSES);
-    return row ? fromRow(row) : null;
-  }
+/** A stored failure; versions before message codes kept English strings, read back as verbatim messages. */
+function failureOf(f: Record<string, unknown> | null): FailureReason | null {
+  if (!f) return null;
+  return {
+    kind: f.kind as FailureReason['kind'],
+    message: asMessage(f.message),
+    suggestion: asMessage(f.suggestion),
+    ...(f.note ? { note: asMessage(f.note) } : {}),
+  };
 }

@@ -2,11 +2,12 @@
 import type { Methods, Topics } from '../../shared/contract/index.js';
 import { createRpcClient, type RpcClient } from '../../shared/rpc/client.js';
 import type { DataOf, ParamsOf, ResultOf } from '../../shared/rpc/define.js';
-import { RpcError } from '../../shared/rpc/protocol.js';
 import type { Transport } from '../../shared/rpc/transport.js';
 import { desktop, desktopPort } from '../platform/desktopBridge.js';
 import { messagePortTransport, openWebSocketTransport } from '../platform/transports.js';
 import { useConnection } from '../stores/connection.js';
+import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/auth.js';
+import { currentToken } from './token.js';
 
 type Client = RpcClient<Methods, Topics>;
 
@@ -24,14 +25,19 @@ let attempt = 0;
 
 async function openTransport(): Promise<Transport> {
   if (desktop) return messagePortTransport(await desktopPort(desktop));
+  const token = currentToken();
+  if (!token) throw new Error('No access token.');
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return openWebSocketTransport(`${proto}//${location.host}/ws`);
+  // The token goes as a subprotocol of the handshake: not in the URL (server logs, history), not in a cookie.
+  return openWebSocketTransport(`${proto}//${location.host}/ws`, [WS_PROTOCOL, WS_TOKEN_PREFIX + token]);
 }
 
 /** Tells "wrong token" from "engine down": the WebSocket API hides the HTTP status, the health route does not. */
 async function diagnose(): Promise<'unauthorized' | 'unreachable'> {
+  const token = currentToken();
+  if (!token) return 'unauthorized';
   try {
-    const r = await fetch('/api/health', { cache: 'no-store' });
+    const r = await fetch('/api/health', { cache: 'no-store', headers: { Authorization: `Bearer ${token}` } });
     return r.status === 401 || r.status === 403 ? 'unauthorized' : 'unreachable';
   } catch {
     return 'unreachable';
@@ -45,6 +51,15 @@ function attach(c: Client) {
   for (const s of subs) s.stop = c.subscribe(s.topic, s.params as never, s.onData as never);
   waiters.forEach((w) => w(c));
   waiters = [];
+}
+
+let retry: ReturnType<typeof setTimeout> | null = null;
+
+/** Connects now, dropping a pending retry (after the person pasted a token, say). */
+export function reconnectNow(): void {
+  if (retry) clearTimeout(retry);
+  retry = null;
+  void connect();
 }
 
 export async function connect(): Promise<void> {
@@ -70,7 +85,10 @@ export async function connect(): Promise<void> {
 function scheduleReconnect() {
   attempt++;
   const delay = Math.min(10_000, 500 * 2 ** Math.min(attempt, 5));
-  setTimeout(() => void connect(), delay);
+  retry = setTimeout(() => {
+    retry = null;
+    void connect();
+  }, delay);
 }
 
 function ready(): Promise<Client> {
@@ -101,8 +119,3 @@ export const api = {
     };
   },
 };
-
-export function errorMessage(e: unknown): string {
-  if (e instanceof RpcError) return e.message;
-  return e instanceof Error ? e.message : String(e);
-}

@@ -1,17 +1,17 @@
 /** Toast stack in the corner: run finished / failed and other engine notices. */
-import { useT } from '../i18n/index.js';
-import { toastText } from './toastText.js';
+import { useSay, useT } from '../i18n/index.js';
 import { useToasts } from '../stores/toasts.js';
 import { useUi } from '../stores/ui.js';
 
 export function Toasts(): React.JSX.Element {
   const t = useT();
-  const { toasts, dismiss } = useToasts();
+  const say = useSay();
+  const { toasts, dismiss, side } = useToasts();
   const navigate = useUi((s) => s.navigate);
   return (
-    <div className="toasts" aria-live="polite" aria-label={t('toast.title')}>
-      {toasts.map((toast) => ({ toast, text: toastText(t, toast) })).map(({ toast, text }) => (
-        <div key={toast.id} className={`toast toast-${toast.level}`} data-testid="toast">
+    <div className={`toasts toasts-${side}`} role="region" aria-live="polite" aria-label={t('toast.title')} data-side={side}>
+      {toasts.map((toast) => ({ toast, text: { title: say(toast.title), body: say(toast.body) } })).map(({ toast, text }) => (
+        <div key={toast.id} className={`toast toast-${toast.level}`} data-testid="toast" data-level={toast.level} role={toast.level === 'error' ? 'alert' : 'status'}>
           <button
             className="toast-body"
             onClick={() => toast.runId && navigate('runs', toast.runId)}

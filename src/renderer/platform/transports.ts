@@ -15,9 +15,9 @@ function listeners<T>() {
 }
 
 /** Opens a WebSocket and resolves once it is open (rejects if it closes first). */
-export function openWebSocketTransport(url: string): Promise<Transport> {
+export function openWebSocketTransport(url: string, protocols?: string[]): Promise<Transport> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, protocols);
     const messages = listeners<unknown>();
     const closes = listeners<string>();
     let opened = false;

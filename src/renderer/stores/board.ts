@@ -1,8 +1,10 @@
 /** Board state: lanes and queue from board.get / board.changed, card multi-selection, what is being dragged, and cached fit checks. */
 import { create } from 'zustand';
 import type { BoardState, FitCheck } from '../../shared/contract/tasks.js';
-import type { LaneId } from '../../shared/types/task.js';
-import { api, errorMessage } from '../api/client.js';
+import type { LaneId, QueueItem } from '../../shared/types/task.js';
+import { api } from '../api/client.js';
+import { followTopic } from './topics.js';
+import { errorMessage } from '../i18n/errorMessage.js';
 import { fitKey } from '../features/board/boardLogic.js';
 import { once, reloadOnReconnect } from './sync.js';
 
@@ -32,9 +34,23 @@ interface BoardStore {
   openDetail(uuid: string | null): void;
   /** Asks board.fit (debounced, cached per task × lane × extra GPUs); the answer lands in `fits`. */
   requestFit(taskId: string, lane: LaneId, gpuUuids?: string[]): void;
+  /** Queues a task on a lane (a multi-GPU selection through `gpuUuids`); the board is read again so it shows at once. */
+  enqueue(taskId: string, lane: LaneId, opts?: { gpuCount?: number; gpuUuids?: string[]; position?: number }): Promise<QueueItem>;
+  /** Queue edits answer with the new board, shown at once (board.changed brings the same to other windows). */
+  move(itemId: string, lane: LaneId, position: number): Promise<BoardState>;
+  cancel(itemId: string): Promise<BoardState>;
+  runNext(itemId: string): Promise<BoardState>;
+  pauseLane(lane: LaneId, paused: boolean): Promise<BoardState>;
 }
 
 const timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+/** A queue edit's answer is the new board: show it now. */
+async function shown(r: Promise<BoardState>): Promise<BoardState> {
+  const b = await r;
+  useBoard.getState().setBoard(b);
+  return b;
+}
 
 export const useBoard = create<BoardStore>((set, get) => ({
   board: { lanes: [], queue: [] },
@@ -47,6 +63,16 @@ export const useBoard = create<BoardStore>((set, get) => ({
     set({ board: await api.call('board.get', {}), loaded: true });
   },
   setBoard: (board) => set({ board, loaded: true }),
+  async enqueue(taskId, lane, opts = {}) {
+    const item = await api.call('board.enqueue', { taskId, lane, ...opts });
+    // The answer is the item alone; read the board so it shows even before board.changed arrives.
+    void get().load().catch(() => undefined);
+    return item;
+  },
+  move: (itemId, lane, position) => shown(api.call('board.move', { itemId, lane, position })),
+  cancel: (itemId) => shown(api.call('board.cancel', { itemId })),
+  runNext: (itemId) => shown(api.call('board.runNext', { itemId })),
+  pauseLane: (lane, paused) => shown(api.call('board.pauseLane', { lane, paused })),
   toggleSelect: (uuid) => set((s) => ({ selected: s.selected.includes(uuid) ? s.selected.filter((u) => u !== uuid) : [...s.selected, uuid] })),
   clearSelection: () => set({ selected: [] }),
   setDrag: (drag) => set({ drag }),
@@ -75,7 +101,7 @@ function subscribeAll(): () => void {
   const load = () => void useBoard.getState().load().catch(() => undefined);
   load();
   const offConn = reloadOnReconnect(load);
-  const off = api.subscribe('board.changed', {}, (b) => useBoard.setState({ board: b, loaded: true, fits: {} }));
+  const off = followTopic('board.changed', {}, (b) => useBoard.setState({ board: b, loaded: true, fits: {} }));
   return () => {
     offConn();
     off();

@@ -1,8 +1,11 @@
 /** Chat state: runs to chat with, inference servers, the open conversation and its streaming messages, comparisons, prompt sets. */
+import { isActiveStatus } from '../../shared/domain/runState.js';
 import { create } from 'zustand';
 import type { ChatDelta, ChatMessage, ChatServer, ChatTarget, Comparison, Conversation, GenParams, PromptRun, PromptSet, VoteChoice } from '../../shared/types/chat.js';
 import type { Run } from '../../shared/types/run.js';
-import { api, errorMessage } from '../api/client.js';
+import { api } from '../api/client.js';
+import { followTopic } from './topics.js';
+import { errorMessage } from '../i18n/errorMessage.js';
 import { streamingAnswer } from '../../shared/util/chatMessage.js';
 
 export const sameTarget = (a: ChatTarget | null, b: ChatTarget | null) => !!a && !!b && a.runId === b.runId && (a.checkpoint ?? null) === (b.checkpoint ?? null);
@@ -36,6 +39,12 @@ interface ChatState {
   runPromptSet(setId: string): Promise<void>;
   applyDelta(d: ChatDelta): void;
   setError(e: unknown): void;
+  /** checkpoint-<step> folders a run can be chatted with, by run id (read again when its status changes). */
+  checkpoints: Record<string, string[]>;
+  loadCheckpoints(runId: string): Promise<void>;
+  /** Serves a chat server to other programs (an OpenAI-compatible endpoint) or stops doing so; a refusal lands in `error`. */
+  deploy(serverId: string, deployed: boolean): Promise<void>;
+  stopServer(serverId: string): Promise<void>;
 }
 
 
@@ -68,12 +77,23 @@ export const useChat = create<ChatState>((set, get) => {
     promptRun: null,
     error: null,
     setError: (e) => set({ error: e === null ? null : errorMessage(e) }),
+    checkpoints: {},
+    async loadCheckpoints(runId) {
+      const list = await api.call('chat.checkpoints', { runId }).catch(() => [] as string[]);
+      set((s) => ({ checkpoints: { ...s.checkpoints, [runId]: list } }));
+    },
+    async deploy(serverId, deployed) {
+      await api.call('chat.deploy', { serverId, deployed }).catch((e: unknown) => get().setError(e));
+    },
+    async stopServer(serverId) {
+      await api.call('chat.stopServer', { serverId }).catch((e: unknown) => get().setError(e));
+    },
 
     loadRuns: () =>
       guard(async () => {
         const [runs, servers] = await Promise.all([api.call('runs.list', {}), api.call('chat.servers', {})]);
         set({
-          runs: runs.filter((r) => r.kind === 'train' && !!r.outputDir).sort((a, b) => b.createdAt - a.createdAt),
+          runs: runs.filter((r) => (r.kind === 'train' || (r.kind === 'export' && r.status === 'finished')) && !!r.outputDir).sort((a, b) => b.createdAt - a.createdAt),
           servers: Object.fromEntries(servers.map((s) => [s.id, s])),
         });
       }),
@@ -199,14 +219,22 @@ export const useChat = create<ChatState>((set, get) => {
   };
 });
 
-/** Live updates while the chat view is open: deltas, server status, prompt runs, finished runs. */
-export function startChatSync(): () => void {
+/** What the chat view shows when it opens: the runs to chat with and the prompt sets, fresh. */
+export function refreshChat(): void {
   const s = useChat.getState();
   void s.loadRuns();
   void s.loadPromptSets();
+}
+
+/**
+ * Live updates for the app's lifetime (started once, in main.tsx): deltas, server status, prompt runs, finished runs.
+ * The only subscriber of these topics — a second one would apply every answer piece twice.
+ */
+export function startChatSync(): () => void {
+  refreshChat();
   const offs = [
-    api.subscribe('chat.delta', {}, (d) => useChat.getState().applyDelta(d)),
-    api.subscribe('chat.server', {}, (srv) =>
+    followTopic('chat.delta', {}, (d) => useChat.getState().applyDelta(d)),
+    followTopic('chat.server', {}, (srv) =>
       useChat.setState((st) => {
         // One server per target: a restart or a port retry replaces the record of the one before.
         const servers = Object.fromEntries(Object.entries(st.servers).filter(([, x]) => !sameTarget(x, srv)));
@@ -215,9 +243,9 @@ export function startChatSync(): () => void {
         return { servers };
       }),
     ),
-    api.subscribe('chat.promptRun', {}, (r) => useChat.setState((st) => (st.promptRun?.id === r.id ? { promptRun: r } : {}))),
-    api.subscribe('runs.changed', {}, (r) => {
-      if (r.kind === 'train' && !['starting', 'running', 'stopping'].includes(r.status)) void useChat.getState().loadRuns();
+    followTopic('chat.promptRun', {}, (r) => useChat.setState((st) => (st.promptRun?.id === r.id ? { promptRun: r } : {}))),
+    followTopic('runs.changed', {}, (r) => {
+      if ((r.kind === 'train' || r.kind === 'export') && !isActiveStatus(r.status)) void useChat.getState().loadRuns();
     }),
   ];
   return () => offs.forEach((f) => f());

@@ -1,7 +1,12 @@
 /** Compare state: the run table and its filter, selection, baseline, sort, curve options and the loaded curves. */
 import { create } from 'zustand';
-import type { CompareFilter, CompareTable, CurveAxis, CurveMetric, CurveSeries } from '../../shared/types/compare.js';
-import { api, errorMessage } from '../api/client.js';
+import { diffConfigs } from '../../shared/domain/configDiff.js';
+import type { CompareFilter, CompareRow, CompareTable, CurveAxis, CurveMetric, CurveSeries, EvalDatasets, PredictDetail, SpotCheckDetail } from '../../shared/types/compare.js';
+import type { Run } from '../../shared/types/run.js';
+import { api } from '../api/client.js';
+import { refCounted } from './sync.js';
+import { followTopic } from './topics.js';
+import { errorMessage } from '../i18n/errorMessage.js';
 
 export type SortDir = 'asc' | 'desc';
 
@@ -21,14 +26,37 @@ interface CompareState {
   logScale: boolean;
   curves: CurveSeries[];
   curvesError: string | null;
+  /** The evaluation panel's data: per-example results by spot-check id, datasets and predict results by run id. */
+  spotDetails: Record<string, SpotCheckDetail>;
+  evalDatasets: Record<string, EvalDatasets>;
+  predictions: Record<string, PredictDetail>;
   load(): Promise<void>;
+  /**
+   * Fetches the current rows of these runs and swaps them in: the other rows keep their identity, so only the changed
+   * rows re-render. A run the table does not have yet (a new training run) reloads the table.
+   */
+  refreshRows(runIds: string[]): Promise<void>;
   setFilter(patch: Partial<CompareFilter>): void;
   toggleSelected(runId: string): void;
   setBaseline(runId: string | null): void;
   set(patch: Partial<Pick<CompareState, 'onlyDiffering' | 'groupBySweep' | 'sort' | 'axis' | 'smoothing' | 'logScale'>>): void;
   setMetric(m: CurveMetric): void;
+  /** Opens a run for comparison: selected, and pinned as the baseline the others are read against. */
+  focus(runId: string): void;
   /** force: refetch every selected run (its curve grew), else only the newly selected ones. */
   loadCurves(force?: boolean): Promise<void>;
+  loadSpotDetail(id: string): Promise<void>;
+  loadEvalDatasets(runId: string): Promise<void>;
+  loadPredictions(runId: string): Promise<void>;
+  /** Starts a spot-check of the run on a test file; its progress arrives through compare.changed. */
+  spotCheck(runId: string, file: { content: string; fileName: string }, maxTokens?: number): Promise<void>;
+  cancelSpotCheck(id: string): Promise<void>;
+  /** Starts LLaMA-Factory predict on a dataset (none = the run's held-out split); the predict run it started. */
+  predict(runId: string, opts: { evalDataset?: string; maxSamples?: number }): Promise<Run>;
+  /** The table as CSV (the current filter and differing toggle). */
+  exportCsv(): Promise<{ csv: string; fileName: string }>;
+  /** A standalone HTML report of the selected runs with the current curve options. */
+  exportHtml(): Promise<{ html: string; fileName: string }>;
 }
 
 let loadSeq = 0;
@@ -49,6 +77,9 @@ export const useCompare = create<CompareState>((set, get) => ({
   logScale: false,
   curves: [],
   curvesError: null,
+  spotDetails: {},
+  evalDatasets: {},
+  predictions: {},
   async load() {
     const seq = ++loadSeq;
     set({ loading: true });
@@ -60,6 +91,16 @@ export const useCompare = create<CompareState>((set, get) => ({
     } catch (e) {
       if (seq === loadSeq) set({ loading: false, error: errorMessage(e) });
     }
+  },
+  async refreshRows(runIds) {
+    const table = get().table;
+    if (!table) return;
+    const known = new Set(table.rows.map((r) => r.runId));
+    const fresh = await api.call('compare.rows', { runIds }).catch(() => null);
+    const now = get().table;
+    if (!fresh || now !== table) return;
+    if (fresh.some((r) => !known.has(r.runId))) return void get().load();
+    set({ table: patchRows(now, fresh) });
   },
   setFilter(patch) {
     const filter = { ...get().filter, ...patch };
@@ -81,9 +122,43 @@ export const useCompare = create<CompareState>((set, get) => ({
   set(patch) {
     set(patch);
   },
+  focus(runId) {
+    const s = get().selected;
+    // The compare view loads the curves when it opens.
+    set({ selected: s.includes(runId) ? s : [...s, runId], baseline: runId });
+  },
   setMetric(metric) {
     set({ metric });
     void get().loadCurves();
+  },
+  async loadSpotDetail(id) {
+    const d = await api.call('compare.spotCheckDetail', { id }).catch(() => null);
+    if (d) set((s) => ({ spotDetails: { ...s.spotDetails, [id]: d } }));
+  },
+  async loadEvalDatasets(runId) {
+    const d = await api.call('compare.datasets', { runId }).catch(() => null);
+    if (d) set((s) => ({ evalDatasets: { ...s.evalDatasets, [runId]: d } }));
+  },
+  async loadPredictions(runId) {
+    const d = await api.call('compare.predictions', { runId, limit: 20 }).catch(() => null);
+    if (d) set((s) => ({ predictions: { ...s.predictions, [runId]: d } }));
+  },
+  async spotCheck(runId, file, maxTokens) {
+    await api.call('compare.spotCheck', { runId, content: file.content, fileName: file.fileName, ...(maxTokens && maxTokens > 0 ? { maxTokens } : {}) });
+  },
+  async cancelSpotCheck(id) {
+    await api.call('compare.cancelSpotCheck', { id });
+  },
+  predict(runId, opts) {
+    return api.call('compare.predict', { runId, ...opts });
+  },
+  exportCsv() {
+    const { filter, onlyDiffering } = get();
+    return api.call('compare.exportCsv', { ...(Object.keys(filter).length ? { filter } : {}), onlyDiffering });
+  },
+  exportHtml() {
+    const { selected, onlyDiffering, axis, smoothing, logScale } = get();
+    return api.call('compare.exportHtml', { runIds: selected, onlyDiffering, axis, smoothing, logScale });
   },
   async loadCurves(force = false) {
     const { selected, metric, curves } = get();
@@ -104,22 +179,47 @@ export const useCompare = create<CompareState>((set, get) => ({
   },
 }));
 
-/** Keeps the table fresh: refetch on run changes and evaluation progress, at most every 1.5 s. */
-export function startCompareSync(): () => void {
+/** The table with these rows replaced (others untouched) and its differing keys recomputed by the shared rule. */
+export function patchRows(table: CompareTable, fresh: readonly CompareRow[]): CompareTable {
+  const byId = new Map(fresh.map((r) => [r.runId, r]));
+  const rows = table.rows.map((r) => byId.get(r.runId) ?? r);
+  const { keys, differing } = diffConfigs(
+    rows.filter((r) => !r.configError).map((r) => r.config),
+    table.defaults,
+  );
+  return { ...table, rows, configKeys: keys, differingKeys: differing };
+}
+
+/**
+ * Keeps the table fresh: a run that changes (progress, status, an evaluation) has its row refetched, batched every
+ * second — not the whole table. Curves of selected runs that changed are refreshed too.
+ */
+function subscribeAll(): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const later = () => {
+  const dirty = new Set<string>();
+  const later = (runId: string) => {
+    dirty.add(runId);
     timer ??= setTimeout(() => {
       timer = null;
-      void useCompare.getState().load();
+      const ids = [...dirty].slice(0, 200);
+      dirty.clear();
+      const s = useCompare.getState();
+      void s.refreshRows(ids);
       // Running runs grow: refresh the shown curves too (the engine answers unchanged ones from its cache).
-      void useCompare.getState().loadCurves(true);
-    }, 1500);
+      if (ids.some((id) => s.selected.includes(id))) void s.loadCurves(true);
+    }, 1000);
   };
-  const offRuns = api.subscribe('runs.changed', {}, later);
-  const offCmp = api.subscribe('compare.changed', {}, later);
+  const offRuns = followTopic('runs.changed', {}, (run) => {
+    if (run.kind === 'train') later(run.id);
+    else if (run.parentRunId) later(run.parentRunId);
+  });
+  const offCmp = followTopic('compare.changed', {}, (c) => later(c.runId));
   return () => {
     offRuns();
     offCmp();
     if (timer) clearTimeout(timer);
   };
 }
+
+/** main.tsx keeps it for the app's lifetime; the compare view may start it too without a second set of refetches. */
+export const startCompareSync = refCounted(subscribeAll);

@@ -8,6 +8,11 @@ interface ConnectionState {
   detail: string | null;
   /** ms since epoch of the last successful connect. */
   since: number | null;
+  /**
+   * Why the last attempt failed, kept through the retries that follow: the blocked screen (and what the person types
+   * into it) must not flicker away while a retry is under way. Cleared once connected.
+   */
+  failure: 'unreachable' | 'unauthorized' | null;
   set(status: ConnectionStatus, detail?: string | null): void;
 }
 
@@ -15,5 +20,12 @@ export const useConnection = create<ConnectionState>((set) => ({
   status: 'connecting',
   detail: null,
   since: null,
-  set: (status, detail = null) => set((s) => ({ status, detail, since: status === 'connected' ? Date.now() : s.since })),
+  failure: null,
+  set: (status, detail = null) =>
+    set((s) => ({
+      status,
+      detail,
+      since: status === 'connected' ? Date.now() : s.since,
+      failure: status === 'connected' ? null : status === 'unreachable' || status === 'unauthorized' ? status : s.failure,
+    })),
 }));

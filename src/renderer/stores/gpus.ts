@@ -2,7 +2,10 @@
 import { create } from 'zustand';
 import type { GpuHistoryPoint, GpuSnapshot } from '../../shared/types/gpu.js';
 import { api } from '../api/client.js';
+import { errorMessage } from '../i18n/errorMessage.js';
+import { followTopic } from './topics.js';
 import { once } from './sync.js';
+import { sharedByKey } from './shared.js';
 
 /** ~5 minutes at the default 1 s sampling: enough for a sparkline, small enough to redraw every tick. */
 export const HISTORY_WINDOW_MS = 5 * 60_000;
@@ -12,8 +15,25 @@ interface GpusState {
   snapshot: GpuSnapshot | null;
   /** uuid → recent points, oldest first. */
   history: Record<string, GpuHistoryPoint[]>;
+  /** Stored history over a range (a run's lifetime, a card's last hour), by watch key: one series per card asked for. */
+  ranges: Record<string, HistoryRange>;
   apply(s: GpuSnapshot): void;
   seed(uuid: string, points: GpuHistoryPoint[]): void;
+}
+
+export interface HistoryRange {
+  /** null until the first answer. */
+  series: GpuHistoryPoint[][] | null;
+  error: string | null;
+}
+
+/** What a view wants from gpus.history: these cards from `since` to `until` (null = now), asked again every `refreshMs` (0 = once). */
+export interface HistoryQuery {
+  uuids: string[];
+  since: () => number;
+  until: number | null;
+  maxPoints: number;
+  refreshMs: number;
 }
 
 const trim = (points: GpuHistoryPoint[], now: number) => {
@@ -25,6 +45,7 @@ const trim = (points: GpuHistoryPoint[], now: number) => {
 export const useGpus = create<GpusState>((set) => ({
   snapshot: null,
   history: {},
+  ranges: {},
   apply(s) {
     set((st) => {
       // The engine's "detecting" placeholder carries no measurement.
@@ -53,7 +74,7 @@ const seeded = new Set<string>();
 
 /** Subscribes to the snapshot stream (once, at app start); fills each new card's sparkline from stored history. */
 function subscribeAll(): () => void {
-  return api.subscribe('gpus.snapshot', {}, (s) => {
+  return followTopic('gpus.snapshot', {}, (s) => {
     useGpus.getState().apply(s);
     for (const g of s.gpus) {
       if (seeded.has(g.uuid)) continue;
@@ -69,3 +90,37 @@ function subscribeAll(): () => void {
 
 /** Idempotent: main.tsx and a view may both call it. */
 export const startGpusSync = once(subscribeAll);
+
+const historyWatches = sharedByKey();
+
+/**
+ * Keeps `ranges[key]` filled from gpus.history while any view watches it (reference-counted per key; the key names the
+ * query, so a changed query is a new key). The last view to leave stops the refresh and drops the points.
+ */
+export function watchHistory(key: string, q: HistoryQuery): () => void {
+  return historyWatches(key, () => {
+    let closed = false;
+    const put = (r: Partial<HistoryRange>) =>
+      useGpus.setState((st) => ({ ranges: { ...st.ranges, [key]: { ...(st.ranges[key] ?? { series: null, error: null }), ...r } } }));
+    const load = async () => {
+      try {
+        const until = q.until ?? Date.now();
+        const series = await Promise.all(q.uuids.map((uuid) => api.call('gpus.history', { uuid, since: q.since(), until, maxPoints: q.maxPoints })));
+        if (!closed) put({ series, error: null });
+      } catch (e) {
+        if (!closed) put({ error: errorMessage(e) });
+      }
+    };
+    void load();
+    const timer = q.refreshMs > 0 ? setInterval(() => void load(), q.refreshMs) : null;
+    return () => {
+      closed = true;
+      if (timer) clearInterval(timer);
+      useGpus.setState((st) => {
+        const ranges = { ...st.ranges };
+        delete ranges[key];
+        return { ranges };
+      });
+    };
+  });
+}

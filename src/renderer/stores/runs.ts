@@ -1,7 +1,11 @@
 /** Runs store: every run by id, kept fresh by `runs.changed`, and the user's actions on runs (no terminal bytes here). */
+import { isActiveStatus } from '../../shared/domain/runState.js';
+import { useEffect } from 'react';
 import { create } from 'zustand';
 import type { Run } from '../../shared/types/run.js';
-import { api, errorMessage } from '../api/client.js';
+import { api } from '../api/client.js';
+import { followTopic } from './topics.js';
+import { errorMessage } from '../i18n/errorMessage.js';
 import { reloadOnReconnect } from './sync.js';
 
 interface RunsState {
@@ -17,6 +21,9 @@ interface RunsState {
   restart(id: string, resume: boolean): Promise<Run>;
   retry(id: string): Promise<void>;
   update(id: string, patch: { notes?: string; tags?: string[] }): Promise<void>;
+  /** checkpoint-<step> folders of finished runs (what Resume and Chat can start from), by run id. */
+  checkpoints: Record<string, string[]>;
+  loadCheckpoints(id: string): Promise<void>;
 }
 
 export const useRuns = create<RunsState>((set, get) => ({
@@ -25,7 +32,8 @@ export const useRuns = create<RunsState>((set, get) => ({
   loadError: null,
   async load() {
     try {
-      const list = await api.call('runs.list', {});
+      // Every kind (training, evaluations, chat servers): the list shows each under its own tab.
+      const list = await api.call('runs.list', { includeApi: true });
       set({ runs: Object.fromEntries(list.map((r) => [r.id, r])), loaded: true, loadError: null });
     } catch (e) {
       set({ loaded: true, loadError: errorMessage(e) });
@@ -54,7 +62,22 @@ export const useRuns = create<RunsState>((set, get) => ({
   async update(id, patch) {
     get().upsert(await api.call('runs.update', { id, ...patch }));
   },
+  checkpoints: {},
+  async loadCheckpoints(id) {
+    const list = await api.call('runs.checkpoints', { id }).catch(() => [] as string[]);
+    set((s) => ({ checkpoints: { ...s.checkpoints, [id]: list } }));
+  },
 }));
+
+/** The run's checkpoints, loaded when it is not running (a live run's list changes; it is read again once it ends). */
+export function useCheckpoints(run: Pick<Run, 'id' | 'status'>): string[] | null {
+  const list = useRuns((s) => s.checkpoints[run.id] ?? null);
+  const live = isActiveStatus(run.status);
+  useEffect(() => {
+    if (!live) void useRuns.getState().loadCheckpoints(run.id);
+  }, [run.id, live]);
+  return list;
+}
 
 let users = 0;
 let stopSync: (() => void) | null = null;
@@ -68,7 +91,7 @@ export function startRunsSync(): () => void {
   users++;
   if (!stopSync) {
     void useRuns.getState().load();
-    const offChanged = api.subscribe('runs.changed', {}, (run) => useRuns.getState().upsert(run));
+    const offChanged = followTopic('runs.changed', {}, (run) => useRuns.getState().upsert(run));
     const offConn = reloadOnReconnect(() => void useRuns.getState().load());
     stopSync = () => {
       offChanged();

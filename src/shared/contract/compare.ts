@@ -1,7 +1,7 @@
 /** Contract of comparison and evaluation: the run table, overlaid curves, predict and spot-check evaluations, export. */
 import { z } from 'zod';
 import { method, topic } from '../rpc/define.js';
-import type { CompareTable, CurveSeries, PredictDetail, SpotCheckDetail, SpotCheckSummary } from '../types/compare.js';
+import type { CompareRow, CompareTable, CurveSeries, EvalDatasets, PredictDetail, SpotCheckDetail, SpotCheckSummary } from '../types/compare.js';
 import type { Run } from '../types/run.js';
 
 const runId = z.string().min(1).max(100);
@@ -26,6 +26,10 @@ const axis = z.enum(['step', 'epoch', 'tokens', 'time']);
 export const compareMethods = {
   /** Every train run matching the filter, with metrics, results, energy, evaluations and the flattened config. */
   'compare.table': method<CompareTable>()(z.object({ filter: compareFilter.optional() }).strict()),
+  /** The current rows of a few runs: the live table updates these instead of reloading every row. */
+  'compare.rows': method<CompareRow[]>()(z.object({ runIds: z.array(runId).min(1).max(200) }).strict()),
+  /** The datasets a run can be evaluated on (its dataset_info.json), the ones it trained on flagged, and its held-out split. */
+  'compare.datasets': method<EvalDatasets>()(z.object({ runId }).strict()),
   /** One metric of several runs, downsampled with LTTB to at most maxPoints per run. */
   'compare.curves': method<CurveSeries[]>()(
     z.object({ runIds, metric, maxPoints: z.number().int().min(10).max(20_000).optional() }).strict(),
@@ -35,7 +39,8 @@ export const compareMethods = {
     z
       .object({
         runId,
-        evalDataset: z.string().min(1).max(500),
+        /** A dataset of dataset_info.json; omitted: the held-out split of the training data (the run's val_size). */
+        evalDataset: z.string().min(1).max(500).optional(),
         maxSamples: z.number().int().min(1).max(1_000_000).optional(),
         gpuIndex: z.number().int().min(0).max(63).optional(),
       })

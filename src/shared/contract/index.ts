@@ -3,7 +3,9 @@ import type { RpcClient } from '../rpc/client.js';
 import { chatMethods, chatTopics } from './chat.js';
 import { compareMethods, compareTopics } from './compare.js';
 import { gpuMethods, gpuTopics } from './gpus.js';
+import { remoteMethods, remoteTopics } from './remotes.js';
 import { runMethods, runTopics } from './runs.js';
+import { slurmMethods, slurmTopics } from './slurm.js';
 import { systemMethods, systemTopics } from './system.js';
 import { taskMethods, taskTopics } from './tasks.js';
 
@@ -14,6 +16,8 @@ export const methods = {
   ...taskMethods,
   ...compareMethods,
   ...chatMethods,
+  ...slurmMethods,
+  ...remoteMethods,
 };
 
 export const topics = {
@@ -23,6 +27,8 @@ export const topics = {
   ...taskTopics,
   ...compareTopics,
   ...chatTopics,
+  ...slurmTopics,
+  ...remoteTopics,
 };
 
 export type Methods = typeof methods;

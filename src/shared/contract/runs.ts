@@ -12,6 +12,13 @@ export interface RunFile {
   isDir: boolean;
 }
 
+/** A TensorBoard Trainyard started for a set of runs (on 127.0.0.1 of the engine's machine). */
+export interface TensorBoardInfo {
+  id: string;
+  runIds: string[];
+  url: string;
+}
+
 export const runMethods = {
   'runs.list': method<Run[]>()(z.object({ includeApi: z.boolean().optional() }).strict()),
   'runs.get': method<Run>()(z.object({ id: runId }).strict()),
@@ -20,7 +27,24 @@ export const runMethods = {
   'runs.metrics': method<MetricPoint[]>()(
     z.object({ id: runId, maxPoints: z.number().int().min(10).max(100_000).optional() }).strict(),
   ),
+  /** "Export merged model": `llamafactory-cli export` of a finished LoRA run (or one checkpoint) as a run of kind export. */
+  'runs.export': method<Run>()(
+    z
+      .object({
+        id: runId,
+        checkpoint: z.string().regex(/^checkpoint-\d{1,12}$/).optional(),
+        exportSize: z.number().int().min(1).max(100).optional(),
+        exportDevice: z.enum(['cpu', 'auto']).optional(),
+      })
+      .strict(),
+  ),
+  /** Starts (or finds) TensorBoard over the runs' logging dirs; they must have report_to: tensorboard. */
+  'runs.tensorboard': method<TensorBoardInfo>()(z.object({ ids: z.array(runId).min(1).max(20) }).strict()),
+  'runs.tensorboards': method<TensorBoardInfo[]>()(z.object({}).strict()),
+  'runs.tensorboardStop': method<null>()(z.object({ id: z.string().regex(/^tb_\d{1,5}$/) }).strict()),
   'runs.files': method<RunFile[]>()(z.object({ id: runId }).strict()),
+  /** checkpoint-<step> folders of the run's output folder, oldest first: what Resume and Chat can start from. */
+  'runs.checkpoints': method<string[]>()(z.object({ id: runId }).strict()),
   'runs.config': method<{ yaml: string; path: string }>()(z.object({ id: runId }).strict()),
   'runs.update': method<Run>()(
     z.object({ id: runId, notes: z.string().max(20_000).optional(), tags: z.array(z.string().max(60)).max(30).optional() }).strict(),

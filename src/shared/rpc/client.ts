@@ -1,6 +1,6 @@
 /** The typed RPC client: `call` a contract method, `subscribe` to a topic; fails pending calls when the transport closes. */
 import type { AnyMethods, AnyTopics, DataOf, ParamsOf, ResultOf } from './define.js';
-import { RpcError, type ServerMessage } from './protocol.js';
+import { RpcError, rpcErrorOf, type ServerMessage } from './errors.js';
 import type { Transport } from './transport.js';
 
 export interface RpcClient<M extends AnyMethods, T extends AnyTopics> {
@@ -33,13 +33,13 @@ export function createRpcClient<M extends AnyMethods, T extends AnyTopics>(trans
       if (!p) return;
       pending.delete(msg.id);
       if (msg.ok) p.resolve(msg.result);
-      else p.reject(new RpcError(msg.error.code, msg.error.message, msg.error.details));
+      else p.reject(rpcErrorOf(msg.error));
     } else if (msg.t === 'evt') {
       subs.get(msg.sub)?.onData(msg.data as never, msg.sub);
     } else if (msg.t === 'subend') {
       const s = subs.get(msg.sub);
       subs.delete(msg.sub);
-      s?.onEnd?.(msg.error ? new RpcError(msg.error.code, msg.error.message) : undefined);
+      s?.onEnd?.(msg.error ? rpcErrorOf(msg.error) : undefined);
     }
   });
   transport.onClose((reason) => {

@@ -33,7 +33,7 @@ export interface RpcServerOptions<M extends AnyMethods, T extends AnyTopics> {
 }
 
 function toErrorBody(error: unknown): RpcErrorBody | null {
-  if (error instanceof RpcError) return { code: error.code, message: error.message, details: error.details };
+  if (error instanceof RpcError) return { code: error.code, message: error.message, ...(error.said ? { said: error.said } : {}), details: error.details };
   return null;
 }
 

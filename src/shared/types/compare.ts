@@ -66,6 +66,8 @@ export interface CompareRow {
   estimateMiB: number | null;
   energyWh: number | null;
   spotCheck: SpotCheckSummary | null;
+  /** Blind side-by-side votes this run got in Chat (null when it was never compared). */
+  votes: { wins: number; losses: number; ties: number } | null;
   /** Id of the newest predict run evaluating this one, if any. */
   predictRunId: string | null;
   /** Flattened config (nested maps as dotted keys). Empty with `configError` set when the copy is unreadable. */
@@ -88,10 +90,12 @@ export interface CompareTable {
   rows: CompareRow[];
   /** Every config key seen in the rows, sorted. */
   configKeys: string[];
-  /** Keys whose value is not the same in every row (a key missing in some rows counts as differing). */
+  /** Keys whose effective value (the run's own, else LLaMA-Factory's default) is not the same in every row. */
   differingKeys: string[];
-  /** Values to fill the filter menus with. */
-  facets: { tags: string[]; tasks: string[]; sweeps: string[] };
+  /** LLaMA-Factory's default of the config keys that have one (from the key catalogue): what an unset key means. */
+  defaults: Record<string, ConfigValue>;
+  /** Values to fill the filter menus with (tasks by id, shown by name). */
+  facets: { tags: string[]; tasks: { id: string; name: string }[]; sweeps: string[] };
 }
 
 export type CurveMetric = 'loss' | 'eval_loss' | 'lr';
@@ -141,6 +145,15 @@ export interface PredictionRow {
   prompt: string | null;
   label: string;
   predict: string;
+}
+
+/** What a run can be evaluated on: the datasets of its dataset_info.json, which it trained on, and its held-out split. */
+export interface EvalDatasets {
+  datasets: { name: string; training: boolean }[];
+  /** The training config's val_size, when it held a part of the training data out (predict can run on that split). */
+  valSize: number | null;
+  /** Why the list is empty (no dataset_info.json where the run looks for it). */
+  problem: string | null;
 }
 
 export interface PredictDetail {

@@ -22,6 +22,8 @@ export interface GpuInfo {
   pstate: string | null;
   computeMode: string | null;
   migMode: string | null;
+  /** CUDA compute capability, "major.minor" (e.g. "7.0" on a V100): bf16 and FlashAttention-2 need 8.0. Absent when unknown. */
+  computeCap?: string | null;
 }
 
 export interface GpuProcess {
@@ -34,6 +36,17 @@ export interface GpuProcess {
   runId: string | null;
   /** Command name, e.g. "python3" (for external processes the user wants to know who it is). */
   name: string;
+  /** Who runs it (login name, or the uid when unnamed); null when /proc does not show it (another pid namespace). */
+  user?: string | null;
+  /** Its full command line (cut at 4 KiB), or null when unreadable. */
+  command?: string | null;
+}
+
+/** The machine beside its GPUs: CPU load since the previous sample and memory in use (null where /proc cannot say). */
+export interface HostStats {
+  cpuPct: number | null;
+  memUsedMiB: number | null;
+  memTotalMiB: number | null;
 }
 
 /**
@@ -67,6 +80,8 @@ export interface GpuSnapshot {
   notice: GpuNotice | null;
   /** ms since epoch of the newest sample. */
   at: number;
+  /** Host CPU and RAM at this sample (absent where /proc is not readable). */
+  host?: HostStats | null;
 }
 
 /** One point of a card's history (downsampled beyond the last hour). */

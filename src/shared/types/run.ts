@@ -1,8 +1,10 @@
 /** Run domain types: a trainer (or inference server) process with its placement, status, progress and failure. */
+import type { Message } from '../messages/message.js';
+import type { SlurmJob } from './slurm.js';
 
-export type RunKind = 'train' | 'predict' | 'api';
+/** `export`: `llamafactory-cli export` merging a run's adapter into its base model; its outputDir is the export_dir. */
+export type RunKind = 'train' | 'predict' | 'api' | 'export';
 export type RunStatus = 'starting' | 'running' | 'stopping' | 'finished' | 'failed' | 'stopped' | 'lost';
-export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['starting', 'running', 'stopping'];
 
 export type FailureKind =
   | 'oom'
@@ -18,10 +20,12 @@ export type FailureKind =
 
 export interface FailureReason {
   kind: FailureKind;
-  /** The line of the log that told us, or a summary. */
-  message: string;
+  /** The line of the log that told us (verbatim), or a summary. */
+  message: Message;
   /** What to change, in the user's terms. */
-  suggestion: string;
+  suggestion: Message;
+  /** What happened after (a lost run's leftover processes being stopped). */
+  note?: Message;
 }
 
 export interface RunProgress {
@@ -68,6 +72,11 @@ export interface Run {
   createdAt: number;
   startedAt: number | null;
   endedAt: number | null;
+  /** The Slurm job when the run was submitted to a Slurm lane (its state follows the job). */
+  slurm?: SlurmJob | null;
+  /** A run of a remote engine (id `<box>/<id>`): the box, and whether it answers now (unreachable: the status is the last seen). */
+  box?: string;
+  boxState?: 'connecting' | 'reachable' | 'unreachable' | 'unauthorized';
 }
 
 /** One metric event of a run, from trainer_log.jsonl or console lines. */
@@ -83,6 +92,8 @@ export interface MetricPoint {
   lr?: number | null;
   epoch?: number | null;
   totalTokens?: number | null;
-  /** Other numeric fields (accuracy, reward, vram_*, eval_* …). */
+  /** Tokens per second as the trainer reports it (LLaMA-Factory's `throughput`). */
+  throughput?: number | null;
+  /** Other numeric fields (accuracy, reward, grad_norm, vram_*, eval_* …). */
   extra?: Record<string, number>;
 }

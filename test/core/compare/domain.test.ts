@@ -10,11 +10,12 @@ import { createCompareDomain } from '../../../src/core/compare/compareDomain.js'
 import type { CoreContext } from '../../../src/core/context.js';
 import type { RunSupervisor } from '../../../src/core/runs/supervisorApi.js';
 import { openDb, type Db } from '../../../src/core/store/db.js';
-import { MetricsRepo } from '../../../src/core/store/metricsRepo.js';
-import { RunsRepo, type StoredRun } from '../../../src/core/store/runsRepo.js';
+import { createMetricsRepo } from '../../../src/core/store/metricsRepo.js';
+import { createRunsRepo, type RunsRepo, type StoredRun } from '../../../src/core/store/runsRepo.js';
 import type { CompareTable, CurveSeries, SpotCheckDetail, SpotCheckSummary } from '../../../src/shared/types/compare.js';
 import { fixture } from '../../helpers/fixtures.js';
 import { readOnlySupervisor } from './readOnlySupervisor.js';
+import { sourceTreeRuntime } from '../../helpers/runtime.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cmp-'));
 let db: Db;
@@ -37,7 +38,7 @@ const supervisor = (): RunSupervisor => readOnlySupervisor(() => runs);
 
 beforeAll(async () => {
   db = openDb(join(tmp, 'db.sqlite'));
-  runs = new RunsRepo(db);
+  runs = createRunsRepo(db);
   const a = run('a');
   const b = run('b', { tags: ['best'], createdAt: 2000 });
   const c = run('c', { status: 'failed', createdAt: 3000 });
@@ -50,7 +51,7 @@ beforeAll(async () => {
   copyFileSync(fixture('real-world/results/linxiang-ai__qwen-lora-sft__results__m3__all_results.json'), join(b.outputDir, 'all_results.json'));
   copyFileSync(fixture('real-world/results/AnthonyTang7__LLM-Assisted-RL__predict_results.json'), join(tmp, 'p', 'predict_results.json'));
   copyFileSync(fixture('real-world/results/agosalvez__tfm-lora-specialized-adapter__results__trainer_state.json'), join(c.outputDir, 'trainer_state.json'));
-  const m = new MetricsRepo(db);
+  const m = createMetricsRepo(db);
   const pts = Array.from({ length: 100 }, (_, i) => ({
     seq: i, step: i + 1, segment: 0, at: 1_000_000 + i * 1000, elapsedSeconds: i * 2, loss: 3 - i / 50, lr: 1e-4, epoch: i / 50, totalTokens: (i + 1) * 100,
     ...(i % 10 === 9 ? { evalLoss: 2.5 - i / 100 } : {}),
@@ -83,7 +84,7 @@ afterAll(() => {
 });
 
 function domain() {
-  const ctx = { db, bus, paths: {} as never, host: 'serve', resourcesDir: '', settings: () => ({}) as never, env: {} } as CoreContext;
+  const ctx = { db, bus, paths: {} as never, host: 'serve', runtime: sourceTreeRuntime(), resourcesDir: '', settings: () => ({}) as never, env: {} } as CoreContext;
   const port = (server.address() as AddressInfo).port;
   return createCompareDomain(ctx, { runs: supervisor(), inference: { ensureServer: () => Promise.resolve({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: 'k', model: 'm' }) } });
 }
@@ -162,6 +163,9 @@ describe('compare domain', () => {
     expect(detail.exactMatch).toBe(0);
     const t = call(d, 'compare.table', {}) as CompareTable;
     expect(t.rows.find((r) => r.runId === 'a')!.spotCheck!.meanTotalMs).toBeGreaterThan(0);
+    // The contract's summaries carry exactly SpotCheckSummary's fields: the run they are stored under is not one of them.
+    for (const summary of [...events, t.rows.find((r) => r.runId === 'a')!.spotCheck!]) expect(summary).not.toHaveProperty('runId');
+    expect(detail.runId).toBe('a');
     expect(() => call(d, 'compare.spotCheck', { runId: 'a', content: '{"prompt": 1}', fileName: 'bad.jsonl' })).toThrow('bad.jsonl line 1: "prompt" without "expected".');
   });
 });

@@ -137,7 +137,7 @@ describe('energy', () => {
 describe('predict config', () => {
   it('turns a LoRA training config into a predict config on the adapter', () => {
     const yaml = readFileSync(`${resourcesDir}/examples/support-lora.yaml`, 'utf8');
-    const out = predictConfigYaml(yaml, { evalDataset: 'support_shop', trainedDir: '/runs/a', outputDir: '/runs/a/predict-1', maxSamples: 20 });
+    const out = predictConfigYaml(yaml, { evalDataset: 'support_shop', trainedDir: '/runs/a', outputDir: '/runs/a/predict-1', workDir: '/work', maxSamples: 20 });
     expect(out).toMatch(/^do_train: false$/m);
     expect(out).toMatch(/^do_predict: true$/m);
     expect(out).toMatch(/^predict_with_generate: true$/m);
@@ -147,8 +147,24 @@ describe('predict config', () => {
     expect(out).toMatch(/^max_samples: 20$/m);
     expect(out).not.toMatch(/^dataset:/m);
     expect(out).toContain('# Online-shop customer service');
-    const full = predictConfigYaml('finetuning_type: full\nmodel_name_or_path: base\n', { evalDataset: 'x', trainedDir: '/o', outputDir: '/o/predict-1' });
+    const full = predictConfigYaml('finetuning_type: full\nmodel_name_or_path: base\n', { evalDataset: 'x', trainedDir: '/o', outputDir: '/o/predict-1', workDir: '/work' });
     expect(full).toMatch(/^model_name_or_path: \/o$/m);
     expect(full).not.toContain('adapter_name_or_path');
+  });
+
+  const opts = { evalDataset: 'x', trainedDir: '/o', outputDir: '/o/predict-1', workDir: '/work' };
+  it("follows LLaMA-Factory's predict constraints: no DeepSpeed, no compute_accuracy, the sft stage", () => {
+    const out = predictConfigYaml('stage: dpo\nmodel_name_or_path: base\ndeepspeed: examples/deepspeed/ds_z3_config.json\ncompute_accuracy: true\npref_beta: 0.1\n', opts);
+    expect(out).not.toMatch(/deepspeed|compute_accuracy/);
+    expect(out).toMatch(/^stage: sft$/m);
+    expect(out).toMatch(/^pref_beta: 0.1$/m);
+    expect(() => predictConfigYaml('stage: rm\nmodel_name_or_path: base\n', opts)).toThrow(/reward model/);
+  });
+
+  it('loads an OFT run as its adapter with finetuning_type lora, as LF requires for adapters', () => {
+    const out = predictConfigYaml('model_name_or_path: base\nfinetuning_type: oft\noft_block_size: 32\n', opts);
+    expect(out).toMatch(/^finetuning_type: lora$/m);
+    expect(out).toMatch(/^adapter_name_or_path: \/o$/m);
+    expect(out).toMatch(/^model_name_or_path: base$/m);
   });
 });

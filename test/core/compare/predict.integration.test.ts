@@ -8,6 +8,7 @@ import type { Methods } from '../../../src/shared/contract/index.js';
 import type { Handlers } from '../../../src/shared/rpc/server.js';
 import type { Run } from '../../../src/shared/types/run.js';
 import { resourcesDir } from '../../helpers/fixtures.js';
+import { sourceTreeRuntime } from '../../helpers/runtime.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'trainyard-predict-'));
 const example = join(resourcesDir, 'examples', 'support-lora.yaml');
@@ -79,7 +80,7 @@ function killRunsIn(dir: string): void {
 let train: Run;
 
 beforeAll(async () => {
-  core = createCore({ dataDir, host: 'serve' });
+  core = createCore({ runtime: sourceTreeRuntime(), dataDir, host: 'serve' });
   await core.start();
   await call('settings.update', { trainer: { kind: 'demo' } });
   const { tasks } = await call('tasks.import', { paths: [example] });

@@ -9,11 +9,12 @@ import { EventBus } from '../../../src/core/bus.js';
 import { createCompareDomain } from '../../../src/core/compare/compareDomain.js';
 import { runSpotCheck, streamAnswer } from '../../../src/core/compare/spotCheck.js';
 import type { CoreContext } from '../../../src/core/context.js';
-import { CompareRepo } from '../../../src/core/store/compareRepo.js';
+import { createCompareRepo } from '../../../src/core/store/compareRepo.js';
 import { openDb, type Db } from '../../../src/core/store/db.js';
-import { RunsRepo, type StoredRun } from '../../../src/core/store/runsRepo.js';
+import { createRunsRepo, type RunsRepo, type StoredRun } from '../../../src/core/store/runsRepo.js';
 import type { SpotCheckDetail, SpotCheckSummary } from '../../../src/shared/types/compare.js';
 import { readOnlySupervisor } from './readOnlySupervisor.js';
+import { sourceTreeRuntime } from '../../helpers/runtime.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cmp-stall-'));
 let db: Db;
@@ -24,7 +25,7 @@ const open = new Set<ServerResponse>();
 
 beforeAll(async () => {
   db = openDb(join(tmp, 'db.sqlite'));
-  runs = new RunsRepo(db);
+  runs = createRunsRepo(db);
   const r: StoredRun = {
     id: 'a', name: 'a', kind: 'train', taskId: 't1', sweepId: null, parentRunId: null, status: 'finished', gpuIndices: [0], gpuUuids: ['GPU-a'],
     outputDir: tmp, runDir: tmp, configPath: join(tmp, 'config.yaml'), workDir: tmp, argv: [], env: {}, masterPort: null, pid: null,
@@ -74,7 +75,7 @@ describe('spot-check idle timeout', () => {
   });
 
   it('a stalled prompt fails its item and the check goes on; every prompt stalled ends failed', async () => {
-    const repo = new CompareRepo(db);
+    const repo = createCompareRepo(db);
     const mk = (id: string, prompts: string[]) => {
       repo.insertSpotCheck({ id, runId: 'a', status: 'running', file: 't', total: prompts.length, done: 0, exactMatch: null, contains: null, rougeL: null, meanTtftMs: null, meanTotalMs: null, meanTokensPerSec: null, error: null, createdAt: Date.now() } as SpotCheckSummary & { runId: string });
       return { id, runId: 'a', file: 't', cases: prompts.map((p) => ({ prompt: p, expected: 'ok' })), maxTokens: 16, idleMs: 300 };
@@ -91,7 +92,7 @@ describe('spot-check idle timeout', () => {
 
   it('compare.cancelSpotCheck stops a running check at once and keeps it stopped', async () => {
     const bus = new EventBus();
-    const ctx = { db, bus, paths: {} as never, host: 'serve', resourcesDir: '', settings: () => ({}) as never, env: {} } as CoreContext;
+    const ctx = { db, bus, paths: {} as never, host: 'serve', runtime: sourceTreeRuntime(), resourcesDir: '', settings: () => ({}) as never, env: {} } as CoreContext;
     const supervisor = readOnlySupervisor(() => runs);
     const d = createCompareDomain(ctx, { runs: supervisor, inference: { ensureServer: () => Promise.resolve(srv()) } });
     const call = (m: string, p: unknown) => (d.handlers as Record<string, (p: unknown, c: unknown) => unknown>)[m]!(p, {});
@@ -101,6 +102,7 @@ describe('spot-check idle timeout', () => {
     await new Promise((r) => setTimeout(r, 100));
     const c = call('compare.cancelSpotCheck', { id: s.id }) as SpotCheckSummary;
     expect(c).toMatchObject({ status: 'failed', error: 'Stopped.', done: 1 });
+    expect(c).not.toHaveProperty('runId');
     await new Promise((r) => setTimeout(r, 200));
     const after = call('compare.spotCheckDetail', { id: s.id }) as SpotCheckDetail;
     expect(after).toMatchObject({ status: 'failed', error: 'Stopped.', done: 1 });

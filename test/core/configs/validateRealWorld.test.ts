@@ -25,11 +25,13 @@ describe('validateConfig on real-world configs', () => {
       expect(ok).toBe(false);
       const unknown = find(issues, 'error', /Unknown key train_size/);
       expect(unknown).toMatchObject({ line: 38, suggestion: 'val_size' });
-      expect(find(issues, 'error', /evaluation_strategy was renamed eval_strategy/)).toMatchObject({ line: 40, suggestion: 'eval_strategy' });
+      // Renamed in transformers 4.41 and gone before 4.55, the oldest transformers LLaMA-Factory accepts: certain to stop the run.
+      expect(find(issues, 'error', /transformers 4\.46 replaced evaluation_strategy with eval_strategy \(huggingface\/transformers#30190/)).toMatchObject({ line: 40, suggestion: 'eval_strategy' });
       expect(find(issues, 'info', /save_only_model: 1 is read as true/)).toMatchObject({ line: 35 });
       expect(find(issues, 'error', /DeepSpeed config .*ds_z2_offload_config\.json does not exist/)).toMatchObject({ line: 5 });
       expect(find(issues, 'error', /Model folder .*Meta-Llama-3-8B-Instruct does not exist/)).toMatchObject({ line: 2 });
-      expect(find(issues, 'error', /Evaluation needs eval_dataset or val_size/)).toBeDefined();
+      // LLaMA-Factory stops at the unknown keys before it looks at evaluation, so no eval_dataset error is reported.
+      expect(find(issues, 'error', /eval_dataset/)).toBeUndefined();
       // 0.000007 is a plain decimal: PyYAML reads it as a float, so no warning.
       expect(issues.find((i) => i.key === 'learning_rate')).toBeUndefined();
     },
@@ -45,7 +47,9 @@ describe('validateConfig on real-world configs', () => {
     },
     '1000111-1000111__llm-cybersecurity__llama3_qlora_infer.yaml': ({ issues, kind }) => {
       expect(kind).toBe('infer');
-      expect(issues.filter((i) => i.severity === 'error').map((i) => i.message)).toEqual([expect.stringMatching(/Model folder .*saves\/qlora_sft\/merged does not exist/)]);
+      // saves/… is where training outputs go: a queued training task may still write it, so it only warns.
+      expect(issues.filter((i) => i.severity === 'error')).toEqual([]);
+      expect(find(issues, 'warning', /Model folder .*saves\/qlora_sft\/merged does not exist \(yet\) \("saves\/qlora_sft\/merged\/" resolves against the folder the trainer runs in/)).toBeDefined();
     },
     'Abdulhadi446__kimi-fabel-5-distill__train_qlora.yaml': ({ issues, kind }) => {
       expect(kind).toBe('train');
@@ -122,7 +126,7 @@ describe('validateConfig on real-world configs', () => {
       expect(kind).toBe('train');
       expect(find(issues, 'error', /Model folder .*configs\/Qwen2.5-7B-Instruct does not exist/)).toMatchObject({ line: 2 });
       // QLoRA with LoRA is valid; use_kt is a known key.
-      expect(find(issues, 'error', /quantization_bit only works/)).toBeUndefined();
+      expect(find(issues, 'error', /Quantization is only compatible/)).toBeUndefined();
       expect(issues.find((i) => i.key === 'use_kt')).toBeUndefined();
     },
     'zwchaplin__llmfortrajectory__myyaml__infer__llmtp_sft_infer.yaml': ({ issues, kind }) => {

@@ -7,6 +7,8 @@ import { calibrate } from '../../../src/core/configs/calibration.js';
 import { nodeConfigFs, readModelConfig } from '../../../src/core/configs/configFs.js';
 import { countParams, paramsFromName } from '../../../src/core/configs/modelParams.js';
 import { deepspeedShape, estimateVram } from '../../../src/core/configs/vramEstimate.js';
+import { fill, type Message } from '../../../src/shared/messages/message.js';
+import { engineZh } from '../../../src/shared/messages/zhCatalogue.js';
 import { repoRoot } from '../../helpers/fixtures.js';
 import { modelConfig } from './helpers.js';
 
@@ -82,6 +84,18 @@ describe('estimateVram against the seed table', () => {
     const e = estimateVram({ ...lora, model_name_or_path: 'meta-llama/Llama-2-7b-hf' }, null)!;
     expect(e.notes[0]).toMatch(/guessed from the model name/);
     expect(estimateVram({ ...lora, model_name_or_path: './mystery' }, null)).toBeNull();
+  });
+  it('words its notes and parts as catalogue messages (English as before, Chinese for the tooltip)', () => {
+    const zh = (m: Message): string => fill(engineZh[m.code], m.params, zh);
+    const e = est({ ...lora, finetuning_type: 'full', deepspeed: 'x.json' }, 'Llama-2-13b-hf', {
+      gpuCount: 8,
+      deepspeed: { zero_optimization: { stage: 3, offload_param: { device: 'cpu' } } },
+    });
+    expect(e.notes).toEqual(e.notesSaid.map((m) => m.text));
+    expect(e.notes).toContain('ZeRO-3 over 8 GPUs, parameters offloaded to CPU.');
+    expect(e.notesSaid.map(zh)).toContain('ZeRO-3 分布在 8 张 GPU 上，参数卸载到 CPU。');
+    for (const b of e.breakdown) expect(b.label).toBe(b.said.text);
+    expect(e.breakdown.map((b) => zh(b.said))).toContain('激活值（2×2048 个 token，梯度检查点）');
   });
   it('the breakdown adds up to the middle of the range', () => {
     const e = est(lora, 'Llama-2-7b-hf');

@@ -11,6 +11,7 @@ import { createGpuDomain } from '../../../src/core/gpu/gpuDomain.js';
 import { dataPaths } from '../../../src/core/paths.js';
 import { openDb } from '../../../src/core/store/db.js';
 import { repoRoot } from '../../helpers/fixtures.js';
+import { sourceTreeRuntime } from '../../helpers/runtime.js';
 
 const call = { connectionId: 'test' };
 
@@ -25,6 +26,7 @@ describe('createGpuDomain', () => {
       paths,
       bus: new EventBus(),
       host: 'serve',
+      runtime: sourceTreeRuntime(),
       resourcesDir: join(repoRoot, 'resources'),
       settings: () => ({ ...defaultSettings, telemetryIntervalMs: 250 }),
       env: { PATH: dirname(process.execPath), TRAINYARD_NVIDIA_SMI: join(repoRoot, 'test/fixtures/bin/nvidia-smi'), FAKE_GPUS: '2' },
@@ -39,6 +41,14 @@ describe('createGpuDomain', () => {
     const d = createGpuDomain(ctx);
     await d.start();
     try {
+      // start() does not wait for detection; the first real snapshot follows on the bus.
+      if (d.monitor.snapshot().source !== 'nvidia-smi') await new Promise<void>((resolve) => {
+        const off = ctx.bus.on('gpus.snapshot', (s) => {
+          if (s.source !== 'nvidia-smi') return;
+          off();
+          resolve();
+        });
+      });
       const list = await d.handlers['gpus.list']({}, call);
       expect(list.source).toBe('nvidia-smi');
       expect(list.gpus).toHaveLength(2);

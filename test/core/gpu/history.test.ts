@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GpuInfo } from '../../../src/shared/types/gpu.js';
 import { openDb, type Db } from '../../../src/core/store/db.js';
-import { GpuHistoryRepo, MINUTE_MS } from '../../../src/core/store/gpuHistoryRepo.js';
+import { createGpuHistoryRepo, type GpuHistoryRepo, MINUTE_MS } from '../../../src/core/store/gpuHistoryRepo.js';
 
 const gpu = (uuid: string, mem: number | null, util: number | null): GpuInfo => ({
   index: 0, uuid, name: 'x', vendor: 'nvidia', pciBusId: null, driverVersion: null, memoryTotalMiB: 81559,
@@ -21,7 +21,7 @@ describe('GpuHistoryRepo', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'trainyard-gpuhist-'));
     db = openDb(join(dir, 'trainyard.db'));
-    repo = new GpuHistoryRepo(db);
+    repo = createGpuHistoryRepo(db);
   });
   afterEach(() => {
     db.close();

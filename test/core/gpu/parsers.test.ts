@@ -6,6 +6,7 @@ import { parseComputeAppsCsv, parseCsvRecords, parseQueryGpuCsv } from '../../..
 import { parseNvidiaSmiTable } from '../../../src/core/gpu/smiTable.js';
 import { parseNvidiaSmiXml } from '../../../src/core/gpu/smiXml.js';
 import { cleanValue, numberValue } from '../../../src/core/gpu/smiValues.js';
+import { parseComputeCaps } from '../../../src/core/gpu/computeCap.js';
 import { fixture } from '../../helpers/fixtures.js';
 
 const h200 = (f: string) => readFileSync(fixture('nvidia-smi/h200-1gpu', f), 'utf8');
@@ -173,5 +174,20 @@ describe('rocm-smi JSON (6 × MI100)', () => {
 
   it('rejects non-JSON with a clear message', () => {
     expect(() => parseRocmSmiJson('WARNING: no AMD GPUs')).toThrow(/did not print JSON/);
+  });
+});
+
+describe('compute capability', () => {
+  it('is one of the fields this H200 driver can be asked for (--help-query-gpu)', () => {
+    expect(h200('help-query-gpu.txt')).toContain('"compute_cap"\nThe CUDA Compute Capability, represented as Major DOT Minor.');
+  });
+
+  it('reads uuid → major.minor and drops placeholders and garbage', () => {
+    const text = `${H200_UUID}, 9.0\nGPU-aaaa, 7.5\nGPU-bbbb, [N/A]\nGPU-cccc, seven\n`;
+    expect([...parseComputeCaps(text)]).toEqual([
+      [H200_UUID, '9.0'],
+      ['GPU-aaaa', '7.5'],
+    ]);
+    expect(parseComputeCaps('Field "compute_cap" is not a valid field to query.\n').size).toBe(0);
   });
 });

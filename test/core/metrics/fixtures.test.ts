@@ -43,7 +43,7 @@ describe('trainer_log.jsonl (one point per line, values as written)', () => {
     const s = summarizePath(byName(trainerLogs, 'FinQuant'));
     const last = s.points.at(-1)!;
     expect(last.totalTokens).toBe(20164912);
-    expect(last.extra?.throughput).toBe(2035.9);
+    expect(last.throughput).toBe(2035.9);
     expect(s.points.filter((p) => p.step === 2535)).toHaveLength(2);
   });
 

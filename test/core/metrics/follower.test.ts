@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MetricsFollower } from '../../../src/core/metrics/follower.js';
-import { MetricsRepo } from '../../../src/core/store/metricsRepo.js';
+import { createMetricsRepo } from '../../../src/core/store/metricsRepo.js';
 import type { MetricPoint, RunProgress } from '../../../src/shared/types/run.js';
 import { makeCtx, tempDataDir } from '../runs/helpers.js';
 
@@ -14,7 +14,7 @@ function setup() {
   const dataDir = tempDataDir();
   const ctx = makeCtx(dataDir);
   dirs.push({ close: () => ctx.db.close() });
-  const repo = new MetricsRepo(ctx.db);
+  const repo = createMetricsRepo(ctx.db);
   const outputDir = join(dataDir, 'out');
   mkdirSync(outputDir);
   const consolePath = join(dataDir, 'console.log');
@@ -80,6 +80,35 @@ describe('MetricsFollower', () => {
     expect(f.source).toBe('trainer_log');
     expect(t.events.some((e) => e.reset)).toBe(true);
     expect(t.repo.points('r1').map((p) => p.step)).toEqual([2]);
+  });
+
+  it('reads grad_norm from the console beside trainer_log.jsonl (LogCallback leaves it out), once across a restart', () => {
+    const t = setup();
+    writeFileSync(t.log, line(5, 20, 1.5) + line(10, 20, 1.2));
+    // HF's banner gives the totals, so each dict's step follows from its epoch (20 steps over 2 epochs).
+    appendFileSync(t.consolePath, '  Num Epochs = 2\n  Total optimization steps = 20\n');
+    appendFileSync(t.consolePath, "{'loss': 1.5, 'grad_norm': 0.75, 'learning_rate': 1e-4, 'epoch': 0.5}\n");
+    const f = t.make();
+    f.poll();
+    appendFileSync(t.consolePath, "{'loss': 1.2, 'grad_norm': 0.5, 'learning_rate': 9e-5, 'epoch': 1.0}\n");
+    f.poll();
+    const gn = (pts: MetricPoint[]) => pts.filter((p) => p.extra?.grad_norm !== undefined).map((p) => [p.step, p.extra!.grad_norm]);
+    expect(gn(t.repo.points('r1'))).toEqual([
+      [5, 0.75],
+      [10, 0.5],
+    ]);
+    // They went out live too, and they are no train points: the loss series is the file's alone.
+    expect(gn(t.events.flatMap((e) => e.points))).toHaveLength(2);
+    expect(t.repo.points('r1').filter((p) => p.loss != null)).toHaveLength(2);
+    // An engine restart continues from the stored console offset: nothing twice.
+    appendFileSync(t.consolePath, "{'loss': 1.1, 'grad_norm': 0.25, 'learning_rate': 8e-5, 'epoch': 1.5}\n");
+    appendFileSync(t.log, line(15, 20, 1.1));
+    t.make().poll();
+    expect(gn(t.repo.points('r1'))).toEqual([
+      [5, 0.75],
+      [10, 0.5],
+      [15, 0.25],
+    ]);
   });
 
   it('garbage and NaN lines become warnings and a NaN flag, never a crash', () => {

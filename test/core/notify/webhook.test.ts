@@ -6,6 +6,7 @@ import { EventBus } from '../../../src/core/bus.js';
 import type { CoreContext } from '../../../src/core/context.js';
 import { startRunWebhook } from '../../../src/core/notify/webhook.js';
 import type { Run } from '../../../src/shared/types/run.js';
+import { verbatim } from '../../../src/shared/messages/message.js';
 import { defaultSettings, type Settings } from '../../../src/shared/types/settings.js';
 import type { Toast } from '../../../src/shared/types/system.js';
 
@@ -39,7 +40,14 @@ async function receiver(status = 200): Promise<{ url: string; bodies: unknown[] 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, bodies };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 150));
+/** Waits for a condition (this machine is slow and shared: no fixed sleeps), failing after 15 s. */
+async function until(what: string, cond: () => boolean): Promise<void> {
+  const end = Date.now() + 15_000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 describe('run-end webhook', () => {
   it('posts once when a run ends, with a readable text and the run', async () => {
@@ -49,7 +57,7 @@ describe('run-end webhook', () => {
     ctx.bus.emit('runs.changed', run('running'));
     ctx.bus.emit('runs.changed', run('finished'));
     ctx.bus.emit('runs.changed', run('finished')); // a later progress/notes update of the same ended run
-    await settle();
+    await until('the post', () => hook.bodies.length > 0);
     expect(hook.bodies).toHaveLength(1);
     expect(hook.bodies[0]).toMatchObject({ event: 'run.ended', text: 'Trainyard: run "support-lora" finished (loss 0.12)', run: { id: 'run_1', status: 'finished', exitCode: 0 } });
   });
@@ -58,11 +66,13 @@ describe('run-end webhook', () => {
     const hook = await receiver();
     const { ctx } = ctxWith(hook.url);
     cleanups.push(startRunWebhook(ctx));
-    ctx.bus.emit('runs.changed', run('failed', { failure: { kind: 'oom', message: 'CUDA out of memory', suggestion: 'lower the batch size' } }));
+    ctx.bus.emit('runs.changed', run('failed', { failure: { kind: 'oom', message: verbatim('CUDA out of memory'), suggestion: verbatim('lower the batch size') } }));
     ctx.bus.emit('runs.changed', run('stopped', { id: 'srv', kind: 'api' }));
-    await settle();
-    expect(hook.bodies).toHaveLength(1);
-    expect((hook.bodies[0] as { text: string }).text).toBe('Trainyard: run "support-lora" failed: CUDA out of memory');
+    // A training run after the server: once its post arrives, the server's would have too, had one been sent.
+    ctx.bus.emit('runs.changed', run('finished', { id: 'run_2', name: 'after' }));
+    await until('two posts', () => hook.bodies.length >= 2);
+    const texts = hook.bodies.map((b) => (b as { text: string }).text).sort();
+    expect(texts).toEqual(['Trainyard: run "after" finished (loss 0.12)', 'Trainyard: run "support-lora" failed: CUDA out of memory']);
   });
 
   it('sends nothing without a URL, and a toast (not a crash) when the hook refuses or is unreachable', async () => {
@@ -78,9 +88,9 @@ describe('run-end webhook', () => {
     const down = ctxWith('http://127.0.0.1:9/hook');
     cleanups.push(startRunWebhook(down.ctx));
     down.ctx.bus.emit('runs.changed', run('finished'));
-    await new Promise((res) => setTimeout(res, 500));
+    await until('both toasts', () => r.toasts.length > 0 && down.toasts.length > 0);
     expect(none.toasts).toEqual([]);
-    expect(r.toasts.map((t) => t.title)).toEqual(['Webhook refused the message']);
-    expect(down.toasts.map((t) => t.title)).toEqual(['Webhook not reached']);
+    expect(r.toasts.map((t) => t.title.text)).toEqual(['Webhook refused the message']);
+    expect(down.toasts.map((t) => t.title.text)).toEqual(['Webhook not reached']);
   });
 });

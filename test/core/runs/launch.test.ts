@@ -5,20 +5,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRunsDomain } from '../../../src/core/runs/runsDomain.js';
 import { readHolderInfo } from '../../../src/core/runs/holderProcess.js';
 import { runProcesses, signalAll } from '../../../src/core/runs/procTree.js';
-import { commandFor, makeCtx, spec, tempDataDir } from './helpers.js';
+import { commandFor, killRuns, makeCtx, spec, tempDataDir } from './helpers.js';
 
 const dataDir = tempDataDir();
 const ctx = makeCtx(dataDir);
 const runs = createRunsDomain(ctx, { commandFor, metricsPollMs: 100, stopGraceMs: 2000, killAfterMs: 1000 });
 const sup = runs.supervisor;
 const toasts: string[] = [];
-ctx.bus.on('toast', (t) => toasts.push(t.title));
+ctx.bus.on('toast', (t) => toasts.push(t.title.text));
 
 afterAll(() => {
-  for (const r of sup.list()) {
-    const info = readHolderInfo(r.runDir);
-    if (info) signalAll([...runProcesses(info.trainerPid), info.holderPid], 'SIGKILL');
-  }
+  killRuns(sup);
   sup.shutdown();
   ctx.db.close();
 });
@@ -26,7 +23,7 @@ afterAll(() => {
 describe('launch', () => {
   it('runs a trainer to its end: exact config copy, env, every byte in console.log, metrics', async () => {
     const copy = join(dataDir, 'copy-a.txt');
-    const yaml = `# my comment\nmodel_name_or_path: foo # inline\nlines: 40\nevery: 5\ncopy_file: ${copy}\noutput_dir: will-be-replaced\n`;
+    const yaml = `# my comment\nmodel_name_or_path: foo # inline\nlines: 40\nevery: 5\ncopy_file: ${copy}\n`;
     const run = await sup.launch(spec('My run/1', yaml, dataDir, [2, 3]));
     expect(run.outputDir).toBe(join(ctx.paths.outputsDir, `My-run-1-${run.id}`));
     const cfg = readFileSync(run.configPath, 'utf8');
@@ -57,7 +54,7 @@ describe('launch', () => {
     const ended = await sup.waitForEnd(run.id, 20_000);
     expect(ended.status).toBe('failed');
     expect(ended.exitCode).toBe(3);
-    expect(ended.failure?.message).toContain('RuntimeError: scripted failure 3');
+    expect(ended.failure?.message.text).toContain('RuntimeError: scripted failure 3');
   });
 
   it('refuses a second active run in the same output_dir and gives live runs distinct ports', async () => {
@@ -89,7 +86,7 @@ describe('launch', () => {
     process.kill(info.holderPid, 'SIGKILL');
     const ended = await sup.waitForEnd(run.id, 20_000);
     expect(ended.status).toBe('lost');
-    expect(ended.failure?.message).toMatch(/holder process is gone/);
+    expect(ended.failure?.message.text).toMatch(/holder process is gone/);
     signalAll(runProcesses(info.trainerPid), 'SIGKILL');
   });
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { trackPeakMemory } from '../../../src/core/runs/peakMemory.js';
 import { openDb } from '../../../src/core/store/db.js';
 import type { GpuProcess, GpuSnapshot } from '../../../src/shared/types/gpu.js';
+import { createRunsRepo } from '../../../src/core/store/runsRepo.js';
 
 function setup() {
   const db = openDb(join(mkdtempSync(join(tmpdir(), 'trainyard-peak-')), 'trainyard.db'));
@@ -16,7 +17,7 @@ function setup() {
   insert.run('run_a', 'a', '/out/a');
   insert.run('run_b', 'b', '/out/b');
   let listener: ((s: GpuSnapshot) => void) | null = null;
-  const stop = trackPeakMemory(db, (l) => ((listener = l), () => (listener = null)));
+  const stop = trackPeakMemory(createRunsRepo(db), (l) => ((listener = l), () => (listener = null)));
   const tick = (processes: Partial<GpuProcess>[]) =>
     listener?.({ source: 'nvidia-smi', gpus: [], notice: null, at: Date.now(), processes: processes as GpuProcess[] });
   const peak = (id: string) => db.prepare<{ peak_mib: number | null }>('SELECT peak_mib FROM runs WHERE id = ?').get(id)!.peak_mib;

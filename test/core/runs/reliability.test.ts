@@ -96,7 +96,7 @@ describe('engine crash and adoption', () => {
         expect(points.map((p) => p.loss)).toEqual(lines.map((l) => l.loss));
         expect(new Set(points.map((p) => p.step)).size).toBe(points.length);
       }
-      expect(ended[1]!.failure?.message).toContain('scripted failure 3');
+      expect(ended[1]!.failure?.message.text).toContain('scripted failure 3');
       // Each holder exits on its own once its trainer has ended and the exit is recorded.
       await waitFor(() => holders.every((p) => !pidAlive(p)), 5_000, 'holders to exit');
     } finally {

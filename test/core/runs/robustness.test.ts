@@ -11,6 +11,7 @@ import { runProcesses, signalAll } from '../../../src/core/runs/procTree.js';
 import { createRunsDomain } from '../../../src/core/runs/runsDomain.js';
 import type { SupervisorState } from '../../../src/core/runs/supervisorState.js';
 import { commandFor, makeCtx, scriptedTrainer, spec, tempDataDir } from './helpers.js';
+import { sourceTreeRuntime } from '../../helpers/runtime.js';
 
 const dataDir = tempDataDir();
 const ctx = makeCtx(dataDir);
@@ -93,7 +94,7 @@ describe('stop while starting', () => {
 describe('holder on a full disk', () => {
   type Writer = { append(b: Buffer): Buffer | null; finish(): Buffer | null; readonly droppedBytes: number; readonly writtenBytes: number };
   const load = async () =>
-    (await import(pathToFileURL(join(holderScriptPath(), '..', 'logWriter.mjs')).href)) as {
+    (await import(pathToFileURL(join(holderScriptPath(sourceTreeRuntime()), '..', 'logWriter.mjs')).href)) as {
       createLogWriter(fd: number, write: (fd: number, b: Buffer, off: number, len: number) => number): Writer;
     };
 
@@ -219,7 +220,7 @@ describe('a holder that cannot be spawned', () => {
     // One env string over the kernel's 128 KiB per-string limit: exec fails with E2BIG, spawn reports an 'error'.
     const run = await sup.launch({ ...spec('no-holder', 'lines: 1\n', dataDir), extraEnv: { HUGE: 'x'.repeat(200_000) } });
     expect(run.status).toBe('failed');
-    expect(run.failure?.message).toMatch(/could not start the run's holder process/);
+    expect(run.failure?.message.text).toMatch(/could not start the run's holder process/);
     expect(sup.get(run.id)!.status).toBe('failed');
     // Give the child's 'error' event time to fire: without a listener it would be an uncaught exception.
     await new Promise((r) => setTimeout(r, 200));

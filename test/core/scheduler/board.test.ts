@@ -11,20 +11,24 @@ import { dataPaths } from '../../../src/core/paths.js';
 import type { LaunchSpec, RunSupervisor } from '../../../src/core/runs/supervisorApi.js';
 import { openDb, type Db } from '../../../src/core/store/db.js';
 import type { GpuSnapshot } from '../../../src/shared/types/gpu.js';
+import { fill, verbatim, type Message } from '../../../src/shared/messages/message.js';
+import { engineZh } from '../../../src/shared/messages/zhCatalogue.js';
 import type { Run } from '../../../src/shared/types/run.js';
-import { defaultSettings } from '../../../src/shared/types/settings.js';
+import type { ImportSkip } from '../../../src/shared/types/task.js';
+import { defaultSettings, type Settings } from '../../../src/shared/types/settings.js';
 import { repoRoot } from '../../helpers/fixtures.js';
 import { idleH100s } from './fakeGpus.js';
+import { sourceTreeRuntime } from '../../helpers/runtime.js';
 
 const G = 1024;
 const dbs: Db[] = [];
 afterEach(() => dbs.splice(0).forEach((d) => d.close()));
 
-function setup(dir = mkdtempSync(join(tmpdir(), 'ty-board-'))) {
+function setup(dir = mkdtempSync(join(tmpdir(), 'ty-board-')), settings: Settings = defaultSettings) {
   const paths = dataPaths(join(dir, 'data'));
   const db = openDb(paths.dbFile);
   dbs.push(db);
-  const ctx: CoreContext = { db, paths, bus: new EventBus(), host: 'serve', resourcesDir: join(repoRoot, 'resources'), settings: () => defaultSettings, env: { HOME: dir, HF_HUB_CACHE: join(dir, 'hub') } };
+  const ctx: CoreContext = { db, paths, bus: new EventBus(), host: 'serve', runtime: sourceTreeRuntime(), resourcesDir: join(repoRoot, 'resources'), settings: () => settings, env: { HOME: dir, HF_HUB_CACHE: join(dir, 'hub') } };
   let snap: GpuSnapshot = {
     source: 'nvidia-smi',
     gpus: idleH100s([0, 1]),
@@ -90,9 +94,11 @@ interface T {
 }
 interface Q {
   id: string;
+  taskId: string;
   lane: string;
   state: string;
   note: string | null;
+  noteSaid?: Message;
   runId: string | null;
   attempts?: number;
 }
@@ -101,7 +107,7 @@ describe('tasks and board over SQLite', () => {
   it('imports a folder (one level deep), skips non-configs, keeps broken files with their errors', async () => {
     const s = setup();
     const work = workFolder(s.dir);
-    const r = await s.call<{ tasks: T[]; skipped: { name: string; reason: string }[] }>('tasks.import', { paths: [work], files: [{ name: 'dropped.yaml', content: 'a: [1' }] });
+    const r = await s.call<{ tasks: T[]; skipped: ImportSkip[] }>('tasks.import', { paths: [work], files: [{ name: 'dropped.yaml', content: 'model_name_or_path: [1' }] });
     expect(r.tasks.map((t) => t.name).sort()).toEqual(['broken', 'dropped', 'nested', 'support']);
     expect(Object.fromEntries(r.skipped.map((x) => [x.name, x.reason]))).toEqual({
       'dataset_info.json': expect.stringMatching(/dataset registry/),
@@ -115,9 +121,19 @@ describe('tasks and board over SQLite', () => {
     expect(r.tasks.find((t) => t.name === 'broken')!.ok).toBe(false);
     expect(r.tasks.find((t) => t.name === 'dropped')).toMatchObject({ ok: false, workDir: s.ctx.paths.tasksDir });
     // Importing the same files again is recognised.
-    const again = await s.call<{ tasks: T[]; skipped: { reason: string }[] }>('tasks.import', { paths: [join(work, 'support.yaml')] });
+    const again = await s.call<{ tasks: T[]; skipped: ImportSkip[] }>('tasks.import', { paths: [join(work, 'support.yaml')] });
     expect(again.tasks).toEqual([]);
     expect(again.skipped[0]!.reason).toMatch(/already imported/);
+    // Each skip reason is also a catalogue Message (its English is the reason) that the board words in the user's language.
+    const said = (x: ImportSkip) => (expect(x.said?.text).toBe(x.reason), x.said?.code);
+    expect(Object.fromEntries(r.skipped.map((x) => [x.name, said(x)]))).toEqual({
+      'dataset_info.json': 'config.skip.datasetRegistry',
+      'shop.json': 'config.skip.list',
+      'ds_z3.json': 'config.skip.deepspeed',
+      'config.json': 'config.skip.noKeys',
+    });
+    const zh = (m: Message): string => fill(engineZh[m.code], m.params, zh);
+    expect(zh(again.skipped[0]!.said!)).toBe('已导入过（同一文件、内容相同）');
   });
 
   it('refuses to queue a task with errors, an inference config, or one too big for any card', async () => {
@@ -126,6 +142,11 @@ describe('tasks and board over SQLite', () => {
     const { tasks } = await s.call<{ tasks: T[] }>('tasks.import', { paths: [work] });
     const broken = tasks.find((t) => t.name === 'broken')!;
     await expect(s.call('board.enqueue', { taskId: broken.id, lane: 'auto' })).rejects.toThrow(/has 1 error: Unknown key lerning_rate.*Fix it before queueing/);
+    // The refusal and the fit check carry the first issue as a Message, for the renderer to word in the user's language.
+    const refused = await s.call('board.enqueue', { taskId: broken.id, lane: 'auto' }).catch((e: { said?: Message }) => e.said);
+    expect(refused).toMatchObject({ code: 'config.blocked.queueOne', params: { task: 'broken', issue: { code: 'config.key.unknown', params: { key: 'lerning_rate' } } } });
+    const fit = await s.call<{ fits: boolean; said?: Message }>('board.fit', { taskId: broken.id, lane: 'auto' });
+    expect(fit).toMatchObject({ fits: false, said: { code: 'config.blocked.fit', params: { issue: { code: 'config.key.unknown' } } } });
     const support = tasks.find((t) => t.name === 'support')!;
     const full = await s.call<T>('tasks.clone', { id: support.id, name: 'full', set: { finetuning_type: 'full' } });
     await expect(s.call('board.enqueue', { taskId: full.id, lane: 'gpu:GPU-0' })).rejects.toThrow(/needs at least \d+ GiB per GPU; the largest card here has 80 GiB/);
@@ -172,6 +193,19 @@ describe('tasks and board over SQLite', () => {
     expect(yes).toMatchObject({ fits: true, reason: expect.stringMatching(/GPU 1/) });
   });
 
+  it("fit says why in the user's language too: a Message whose English is the reason", async () => {
+    const s = setup();
+    const { tasks } = await s.call<{ tasks: T[] }>('tasks.import', { paths: [join(workFolder(s.dir), 'support.yaml')] });
+    s.setSnap((sn) => ({ ...sn, gpus: sn.gpus.map((g) => (g.index === 0 ? { ...g, memoryFreeMiB: 10 * G, memoryUsedMiB: 70 * G } : g)) }));
+    const zh = (m: Message): string => fill(engineZh[m.code], m.params, zh);
+    const no = await s.call<{ reason: string; said: Message }>('board.fit', { taskId: tasks[0]!.id, lane: 'gpu:GPU-0' });
+    expect(no.said.code).toBe('scheduler.fit.shortBecause');
+    expect(no.said.text).toBe(no.reason);
+    expect(zh(no.said)).toMatch(/^需要 .+，留出 .+ 余量后 GPU 0（.+） ?只剩 8\.0 GiB（其他程序占用 70 GiB）$/);
+    const yes = await s.call<{ reason: string; said: Message }>('board.fit', { taskId: tasks[0]!.id, lane: 'auto' });
+    expect(zh(yes.said)).toMatch(/^现在可在 GPU 1 上运行：需要 /);
+  });
+
   it('the scheduler launches what fits, packs a card, and requeues an early OOM once at the front', async () => {
     const s = setup();
     const work = workFolder(s.dir);
@@ -191,11 +225,14 @@ describe('tasks and board over SQLite', () => {
     expect(board.queue.find((q) => q.state === 'queued')!.note).toMatch(/left on GPU 0/);
     // run1 dies of OOM after a few seconds: it goes back to the front of its (now paused) lane with the suggestion.
     await s.call('board.pauseLane', { lane: 'gpu:GPU-0', paused: true });
-    s.end('run1', { failure: { kind: 'oom', message: 'CUDA out of memory', suggestion: 'halve per_device_train_batch_size' }, startedAt: Date.now() - 5000 });
+    s.end('run1', { failure: { kind: 'oom', message: verbatim('CUDA out of memory'), suggestion: verbatim('halve per_device_train_batch_size') }, startedAt: Date.now() - 5000 });
     board = await s.call<{ queue: Q[] }>('board.get');
     const requeued = board.queue.find((q) => q.attempts === 1)!;
     expect(requeued).toMatchObject({ state: 'queued', lane: 'gpu:GPU-0' });
     expect(requeued.note).toMatch(/Out of memory 5 s after start.*halve per_device_train_batch_size/);
+    // Worded in the user's language too, the suggestion inside it as its own Message.
+    expect(requeued.noteSaid).toMatchObject({ code: 'scheduler.oomRetry', params: { seconds: 5, suggestion: { text: 'halve per_device_train_batch_size' } } });
+    expect(requeued.noteSaid!.text).toBe(requeued.note);
     await s.domain.scheduler.tick();
     expect(s.launched.length).toBe(3);
     // Unpaused, the requeued item starts first (front of the lane), ahead of the one that was waiting.
@@ -203,9 +240,53 @@ describe('tasks and board over SQLite', () => {
     await s.domain.scheduler.tick();
     expect(s.launched.map((l) => l.name).slice(3)).toEqual(['support-lr1e-4-r8']);
     // A second early OOM of the same item is final: it does not loop.
-    s.end('run4', { failure: { kind: 'oom', message: 'CUDA out of memory', suggestion: '' }, startedAt: Date.now() - 5000 });
+    s.end('run4', { failure: { kind: 'oom', message: verbatim('CUDA out of memory'), suggestion: verbatim('') }, startedAt: Date.now() - 5000 });
     board = await s.call<{ queue: Q[] }>('board.get');
     expect(board.queue.filter((q) => q.attempts === 2)).toEqual([]);
+    s.domain.scheduler.stop();
+  });
+
+  it("a waiting item's note is a Message: a paused lane and a config with errors carry codes and parameters", async () => {
+    const s = setup();
+    const work = workFolder(s.dir);
+    const { tasks } = await s.call<{ tasks: T[] }>('tasks.import', { paths: [join(work, 'support.yaml')] });
+    const [a, b] = await s.call<T[]>('tasks.sweep', { id: tasks[0]!.id, grid: [{ key: 'learning_rate', values: [1e-4, 5e-5] }] });
+    await s.call('board.enqueue', { taskId: a!.id, lane: 'gpu:GPU-0' });
+    await s.call('board.enqueue', { taskId: b!.id, lane: 'gpu:GPU-1' });
+    await s.call('board.pauseLane', { lane: 'gpu:GPU-0', paused: true });
+    // Broken after it was queued: the scheduler holds it back with its first error.
+    await s.call('tasks.update', { id: b!.id, yaml: `${b!.yaml}\nlerning_rate: 1.0e-4\n` });
+    s.domain.scheduler.start();
+    await s.domain.scheduler.tick();
+    const board = await s.call<{ queue: Q[] }>('board.get');
+    const paused = board.queue.find((q) => q.taskId === a!.id)!;
+    expect(paused.noteSaid).toEqual({ code: 'scheduler.lanePaused', text: 'lane is paused' });
+    expect(paused.note).toBe('lane is paused');
+    const broken = board.queue.find((q) => q.taskId === b!.id)!;
+    expect(broken.noteSaid?.code).toBe('scheduler.configErrors');
+    const error = broken.noteSaid?.params?.error as Message;
+    expect(error.code).toMatch(/^config\./);
+    expect(error.params).toBeDefined();
+    expect(broken.note).toBe(`its config has errors: ${error.text}`);
+    expect(broken.note).toMatch(/lerning_rate/);
+  });
+
+  it('the per-card cap from Settings holds a card at that many runs; Auto spreads a sweep over idle cards', async () => {
+    const s = setup(undefined, { ...defaultSettings, maxRunsPerGpu: 2 });
+    const work = workFolder(s.dir);
+    const { tasks } = await s.call<{ tasks: T[] }>('tasks.import', { paths: [join(work, 'support.yaml')] });
+    const sweep = await s.call<T[]>('tasks.sweep', { id: tasks[0]!.id, grid: [{ key: 'learning_rate', values: [1e-4, 5e-5, 2e-5] }] });
+    for (const t of sweep) await s.call('board.enqueue', { taskId: t.id, lane: 'gpu:GPU-0' });
+    s.domain.scheduler.start();
+    await s.domain.scheduler.tick();
+    // Three ~22 GB runs fit an 80 GB card, but the cap is 2.
+    expect(s.launched.map((l) => l.gpuUuids)).toEqual([['GPU-0'], ['GPU-0']]);
+    const waiting = (await s.call<{ queue: Q[] }>('board.get')).queue.find((q) => q.state === 'queued')!;
+    expect(waiting.note).toMatch(/GPU 0 \(H100\) already has 2 runs; at most 2 runs per card/);
+    // Two more on Auto: GPU 0 is at its cap, so the first takes idle GPU 1 and the second joins it (half its compute is free).
+    for (const t of sweep.slice(0, 2)) await s.call('board.enqueue', { taskId: t.id, lane: 'auto' });
+    await s.domain.scheduler.tick();
+    expect(s.launched.slice(2).map((l) => l.gpuUuids)).toEqual([['GPU-1'], ['GPU-1']]);
     s.domain.scheduler.stop();
   });
 });

@@ -16,6 +16,7 @@ import type { Run, RunStatus } from '../../../src/shared/types/run.js';
 import { defaultSettings } from '../../../src/shared/types/settings.js';
 import { repoRoot } from '../../helpers/fixtures.js';
 import { idleH100s } from './fakeGpus.js';
+import { sourceTreeRuntime } from '../../helpers/runtime.js';
 
 const dbs: Db[] = [];
 afterEach(() => dbs.splice(0).forEach((d) => d.close()));
@@ -31,7 +32,7 @@ function setup() {
   const paths = dataPaths(join(dir, 'data'));
   const db = openDb(paths.dbFile);
   dbs.push(db);
-  const ctx: CoreContext = { db, paths, bus: new EventBus(), host: 'serve', resourcesDir: join(repoRoot, 'resources'), settings: () => defaultSettings, env: { HOME: dir, HF_HUB_CACHE: join(dir, 'hub') } };
+  const ctx: CoreContext = { db, paths, bus: new EventBus(), host: 'serve', runtime: sourceTreeRuntime(), resourcesDir: join(repoRoot, 'resources'), settings: () => defaultSettings, env: { HOME: dir, HF_HUB_CACHE: join(dir, 'hub') } };
   const snap: GpuSnapshot = {
     source: 'nvidia-smi',
     gpus: idleH100s([0]),

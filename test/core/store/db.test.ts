@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../../src/core/store/db.js';
 import { migrations } from '../../../src/core/store/migrations/index.js';
-import { applySettingsPatch, loadSettings, saveSettings } from '../../../src/core/store/settingsRepo.js';
+import { applySettingsPatch } from '../../../src/core/services/settingsService.js';
+import { createSettingsRepo } from '../../../src/core/store/settingsRepo.js';
 
 const tmp = () => join(mkdtempSync(join(tmpdir(), 'trainyard-db-')), 'trainyard.db');
 
@@ -45,12 +46,14 @@ describe('openDb', () => {
 describe('settings', () => {
   it('round-trips, merges patches, and rejects invalid values', () => {
     const db = openDb(tmp());
-    const s = loadSettings(db);
+    const repo = createSettingsRepo(db);
+    const s = repo.load();
     expect(s.language).toBe('en');
     const next = applySettingsPatch(s, { language: 'zh', chat: { idleMinutes: 5 } });
     expect(next.chat.inferBackend).toBe(s.chat.inferBackend);
-    saveSettings(db, next);
-    expect(loadSettings(db)).toEqual(next);
+    repo.save(next);
+    expect(repo.load()).toEqual(next);
+    expect(createSettingsRepo(db).load()).toEqual(next);
     expect(() => applySettingsPatch(s, { telemetryIntervalMs: 5 })).toThrow();
     db.close();
   });
@@ -58,7 +61,7 @@ describe('settings', () => {
   it('falls back to defaults when the stored document is corrupt', () => {
     const db = openDb(tmp());
     db.prepare("INSERT INTO settings (key, value) VALUES ('settings', '{not json')").run();
-    expect(loadSettings(db).language).toBe('en');
+    expect(createSettingsRepo(db).load().language).toBe('en');
     db.close();
   });
 });

@@ -18,7 +18,8 @@ import {
 } from '../../../src/renderer/features/board/boardLogic.js';
 import { summarize } from '../../../src/renderer/features/board/taskSummary.js';
 import type { GpuInfo, GpuProcess } from '../../../src/shared/types/gpu.js';
-import type { QueueItem, Task } from '../../../src/shared/types/task.js';
+import type { Run } from '../../../src/shared/types/run.js';
+import type { QueueItem } from '../../../src/shared/types/task.js';
 
 const item = (id: string, p: Partial<QueueItem> = {}): QueueItem => ({
   id,
@@ -92,15 +93,15 @@ describe('memory', () => {
     // A reservation never exceeds what is free.
     expect(memorySplit(gpu(), [], 1e9)!.reservedMiB).toBe(50_000);
   });
-  it('reserves what a started run still has to allocate, per card it spans', () => {
-    const task = { estimate: { highMiB: 20_000 } } as Task;
-    const tasks = new Map([['t-r', task]]);
-    const queue = [item('r', { state: 'running', runId: 'run1', gpuUuids: ['B'] }), item('q', { taskId: 't-r' })];
-    expect(reservedOn('A', queue, tasks, [proc(1, 6_000, 'run1')])).toBe(14_000);
-    expect(reservedOn('B', queue, tasks, [])).toBe(20_000);
-    expect(reservedOn('C', queue, tasks, [])).toBe(0);
-    // A learned OOM floor wins over the estimate.
-    expect(reservedOn('A', [item('r', { state: 'running', runId: 'x', needMiB: 30_000 })], tasks, [])).toBe(30_000);
+  it('reserves what a live run still has to allocate, per card it spans (the shared rule, tested in test/shared/domain)', () => {
+    const run = (id: string, gpuUuids: string[], estimateMiB: number | null, status: Run['status'] = 'running') => ({ id, gpuUuids, estimateMiB, status }) as Run;
+    const runs = [run('run1', ['A', 'B'], 20_000), run('gone', ['A'], 50_000, 'failed')];
+    const queue = [item('r', { state: 'running', runId: 'run1', gpuUuids: ['A', 'B'] }), item('q', { taskId: 't-r' })];
+    expect(reservedOn(gpu(), runs, queue, [proc(1, 6_000, 'run1')])).toBe(14_000);
+    expect(reservedOn(gpu({ uuid: 'B' }), runs, queue, [])).toBe(20_000);
+    expect(reservedOn(gpu({ uuid: 'C' }), runs, queue, [])).toBe(0);
+    // A learned OOM floor (the figure the board placed it with) wins over the estimate.
+    expect(reservedOn(gpu(), runs, [item('r', { state: 'running', runId: 'run1', needMiB: 30_000 })], [])).toBe(30_000);
   });
   it('groups run processes on a card', () => {
     expect(runsOnCard('A', [proc(1, 100, 'r1'), proc(2, 300, 'r2'), proc(3, 50, 'r1'), proc(4, 999, null)])).toEqual([

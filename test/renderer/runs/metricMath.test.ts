@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricPoint } from '../../../src/shared/types/run.js';
 import { canUseLogScale, mergeSeries } from '../../../src/renderer/components/charts/shape.js';
-import { effectiveHistory, fieldSeries, mergePoints, segmentMarkers } from '../../../src/renderer/features/runs/metricMath.js';
+import { fieldSeries, mergePoints } from '../../../src/renderer/features/runs/metricMath.js';
+import { effectiveHistory, segmentMarkers } from '../../../src/shared/domain/runHistory.js';
 
 const p = (step: number, segment: number, loss: number | null, extra: Partial<MetricPoint> = {}): MetricPoint => ({
   step, segment, at: null, elapsedSeconds: null, loss, ...extra,
@@ -24,6 +25,15 @@ describe('resumed segments', () => {
     expect(fieldSeries(pts, 'loss')).toEqual([{ x: 1, y: 2 }, { x: 3, y: 1.8 }]);
     expect(fieldSeries(pts, 'evalLoss')).toEqual([{ x: 2, y: 2.2 }]);
   });
+  it('reads extra fields, on another axis, smoothed like Compare', () => {
+    const pts = [p(1, 0, 2, { extra: { grad_norm: 1 }, totalTokens: 100 }), p(2, 0, 1.8, { totalTokens: 200 }), p(3, 0, 1.6, { extra: { grad_norm: 3 }, totalTokens: 300 })];
+    expect(fieldSeries(pts, { extra: 'grad_norm' }, 'tokens')).toEqual([{ x: 100, y: 1 }, { x: 300, y: 3 }]);
+    const smoothed = fieldSeries(pts, 'loss', 'step', 0.9).map((q) => q.y);
+    // The debiased EMA starts at the first value and lags behind the falling loss.
+    expect(smoothed[0]).toBeCloseTo(2);
+    expect(smoothed[2]).toBeGreaterThan(1.6);
+    expect(smoothed[2]).toBeLessThan(2);
+  });
 });
 
 describe('mergePoints', () => {
@@ -32,6 +42,8 @@ describe('mergePoints', () => {
     const merged = mergePoints(have, [p(2, 0, 1.9), p(2, 0, null, { evalLoss: 2 }), p(3, 0, 1.8)]);
     expect(merged.map((x) => `${x.step}${x.evalLoss != null ? 'e' : ''}`)).toEqual(['1', '2', '2e', '3']);
     expect(mergePoints(have, [p(1, 0, 2)])).toBe(have);
+    // A console-only grad_norm row at a step the file already logged is a point of its own.
+    expect(mergePoints(have, [p(2, 0, null, { extra: { grad_norm: 0.5 } })])).toHaveLength(3);
   });
 });
 

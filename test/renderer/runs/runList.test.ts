@@ -43,3 +43,23 @@ describe('statusTone', () => {
     expect(statusTone('running')).toBe('');
   });
 });
+
+describe('search and sort', () => {
+  const base = { tags: [], notes: '', failure: null, progress: null } as unknown as Run;
+  const mk = (over: Partial<Run>): Run => ({ ...base, id: over.name ?? 'x', name: 'x', status: 'finished', createdAt: 0, startedAt: 0, endedAt: 10, ...over }) as Run;
+  it('matches every word against name, tags and notes', async () => {
+    const { matchesSearch } = await import('../../../src/renderer/features/runs/runList.js');
+    const r = mk({ name: 'support-lora', tags: ['best'], notes: 'lr sweep' });
+    expect(matchesSearch(r, 'support best')).toBe(true);
+    expect(matchesSearch(r, 'SWEEP')).toBe(true);
+    expect(matchesSearch(r, 'billing')).toBe(false);
+  });
+  it('sorts by loss with missing losses last in both directions', async () => {
+    const { sortRuns } = await import('../../../src/renderer/features/runs/runList.js');
+    const a = mk({ name: 'a', progress: { lastLoss: 0.5 } as Run['progress'] });
+    const b = mk({ name: 'b', progress: { lastLoss: 0.2 } as Run['progress'] });
+    const c = mk({ name: 'c' });
+    expect(sortRuns([a, b, c], 'loss', 'asc', 0).map((r) => r.name)).toEqual(['b', 'a', 'c']);
+    expect(sortRuns([a, b, c], 'loss', 'desc', 0).map((r) => r.name)).toEqual(['a', 'b', 'c']);
+  });
+});

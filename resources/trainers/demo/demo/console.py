@@ -58,6 +58,17 @@ def log(msg, level="INFO", name="llamafactory.train.tuner", lineno=0):
         _running_log.flush()
 
 
+def webui_log_line(logs):
+    """LLAMABOARD_ENABLED: LF's LogCallback also logs each loss line in its own short form (train/callbacks.py:301-307)."""
+    if not _running_log or not all(k in logs for k in ("loss", "lr", "epoch")):
+        return
+    line = f"'loss': {logs['loss']:.4f}, 'learning_rate': {logs['lr']:2.4e}, 'epoch': {logs['epoch']:.2f}"
+    for key in ("reward", "accuracy", "throughput"):
+        if logs.get(key):
+            line += f", '{key}': {logs[key]:.2f}"
+    log("{" + line + "}", name="llamafactory.train.callbacks", lineno=144)
+
+
 def fmt_num(v):
     if isinstance(v, float):
         return repr(v) if v == v else "nan"
@@ -151,3 +162,14 @@ def start_run(out, on_sigabrt):
         signal.signal(signal.SIGABRT, on_sigabrt)
     os.makedirs(out, exist_ok=True)
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def print_block(split, metrics):
+    """HF Trainer.log_metrics: "***** train metrics *****" then aligned "  key = value" lines on stdout."""
+    bar_clear()
+    print(f"***** {split} metrics *****")
+    w = max(len(k) for k in metrics)
+    for k in sorted(metrics):
+        v = metrics[k]
+        print(f"  {k:<{w}} = {round(v, 4) if isinstance(v, float) else v}")
+    sys.stdout.flush()

@@ -23,6 +23,7 @@ def trainer_log_line(output_dir, cur, total, last, elapsed, tokens):
         logs["total_tokens"] = tokens
     with open(os.path.join(output_dir, "trainer_log.jsonl"), "a", encoding="utf-8") as f:
         f.write(json.dumps(logs) + "\n")
+    return logs
 
 
 def write_json(path, obj, indent=2, sort_keys=False):

@@ -213,8 +213,7 @@ def predict(model, cfg, device, args, out, predict_only, examples=None):
                     "predict_samples_per_second": round(len(rows) / max(runtime, 1e-6), 3),
                     "predict_steps_per_second": round(total / max(runtime, 1e-6), 3),
                     "predict_model_preparation_time": round(prep_time, 4)})
-    from .train import _print_block
-    _print_block("predict", metrics)
+    console.print_block("predict", metrics)
     outputs.save_metrics(out, "predict", metrics)
     path = os.path.join(out, "generated_predictions.jsonl")
     if gen:

@@ -98,6 +98,7 @@ def resolve_output_dir(args):
     if args["overwrite_output_dir"]:
         tl = os.path.join(out, "trainer_log.jsonl")
         if os.path.exists(tl):
+            log("Previous trainer log in this folder will be deleted.", "WARNING", "llamafactory.train.callbacks", 149)
             os.remove(tl)
         return args["resume_from_checkpoint"]
     if args["resume_from_checkpoint"]:
@@ -243,6 +244,8 @@ def run(args):
             step_loss = loss_sum / max(1, sum(len(x) for x in micro))
             gn = float(torch.nn.utils.clip_grad_norm_(params, args["max_grad_norm"] or 1e9))
             opt.step()
+            # transformers logs the rate this step used, read before the scheduler moves on (trainer.py:1900-1901 in 5.18).
+            step_lr = sched.get_last_lr()[0]
             sched.step()
             opt.zero_grad(set_to_none=True)
             step += 1
@@ -259,11 +262,13 @@ def run(args):
             elapsed = time.time() - t_start
             if step % logging_steps == 0:  # HF logs on multiples only (no forced log at the last step)
                 entry = {"loss": round(run_loss / run_n, 4), "grad_norm": run_gn,
-                         "learning_rate": sched.get_last_lr()[0], "epoch": state["epoch"]}
+                         "learning_rate": step_lr, "epoch": state["epoch"]}
+                # LF's LogCallback runs before HF's progress printer: its trainer_log line (and LlamaBoard line) come first.
+                logged = outputs.trainer_log_line(out, step, max_steps, entry, elapsed, state["num_input_tokens_seen"])
+                console.webui_log_line(logged)
                 console.print_metrics(entry)
                 entry["step"] = step
                 state["log_history"].append(entry)
-                outputs.trainer_log_line(out, step, max_steps, entry, elapsed, state["num_input_tokens_seen"])
                 run_loss, run_n = 0.0, 0
             if eval_rows and args["eval_strategy"] == "steps" and step % eval_steps == 0:
                 ev = evaluate(model, eval_rows, args, device, state, args["compute_accuracy"])
@@ -304,15 +309,14 @@ def run(args):
     metrics = {"epoch": state["epoch"], "total_flos": state["total_flos"], "train_loss": summary["train_loss"],
                "train_runtime": summary["train_runtime"], "train_samples_per_second": summary["train_samples_per_second"],
                "train_steps_per_second": summary["train_steps_per_second"]}
-    _print_block("train", metrics)
+    console.print_block("train", metrics)
     outputs.save_metrics(out, "train", metrics)
     if args["do_eval"] and eval_rows:
+        # LF evaluates after save_state (train/sft/workflow.py:120-149) and its LogCallback closed its log at train end
+        # (train/callbacks.py:246-247, 309-310): this evaluation reaches only the console block and eval_results.json.
         ev = evaluate(model, eval_rows, args, device, state, args["compute_accuracy"])
-        _print_block("eval", ev)
+        console.print_block("eval", ev)
         outputs.save_metrics(out, "eval", ev)
-        state["log_history"].append(dict(ev, step=step))
-        outputs.trainer_log_line(out, step, max_steps, ev, time.time() - t_start, state["num_input_tokens_seen"])
-        outputs.write_json(os.path.join(out, "trainer_state.json"), outputs.state_dict_for(state, args))
     elif args["do_eval"]:
         log("do_eval needs val_size > 0 in the demo trainer; skipping evaluation.", "WARNING")
     if args["do_predict"]:  # LF: after training, predict on eval_dataset (predict_loss: no generation while training)
@@ -356,14 +360,3 @@ def _resume(path, model, opt, sched, args, state):
     state.update(global_step=ts["global_step"], epoch=ts["epoch"], log_history=ts["log_history"],
                  num_input_tokens_seen=ts.get("num_input_tokens_seen", 0), total_flos=ts.get("total_flos", 0.0))
     return state
-
-
-def _print_block(split, metrics):
-    # HF Trainer.log_metrics: "***** train metrics *****" then aligned "  key = value" lines on stdout
-    console.bar_clear()
-    print(f"***** {split} metrics *****")
-    w = max(len(k) for k in metrics)
-    for k in sorted(metrics):
-        v = metrics[k]
-        print(f"  {k:<{w}} = {round(v, 4) if isinstance(v, float) else v}")
-    sys.stdout.flush()

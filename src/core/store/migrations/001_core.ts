@@ -1,5 +1,5 @@
 /** Schema 1: settings, tasks, board lanes and queue, runs. */
-import type { Migration } from '../db.js';
+import type { Migration } from './migration.js';
 
 export const m001: Migration = {
   version: 1,

@@ -1,5 +1,5 @@
 /** Schema 2: GPU telemetry history (full resolution for the last hour, one-minute buckets beyond). */
-import type { Migration } from '../db.js';
+import type { Migration } from './migration.js';
 
 /**
  * resolution 0 = a raw sample; 60000 = a one-minute bucket made by compaction. `n` is how many raw samples a bucket

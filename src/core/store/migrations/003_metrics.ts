@@ -1,5 +1,5 @@
 /** Schema 3: metric points of runs and the tail cursor of each run's metrics source. */
-import type { Migration } from '../db.js';
+import type { Migration } from './migration.js';
 
 export const m003: Migration = {
   version: 3,

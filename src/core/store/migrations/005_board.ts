@@ -1,5 +1,5 @@
 /** Schema 5: what the board learns from an early out-of-memory (retry count, a memory floor for the next try). */
-import type { Migration } from '../db.js';
+import type { Migration } from './migration.js';
 
 export const m005: Migration = {
   version: 5,

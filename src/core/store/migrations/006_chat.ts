@@ -1,5 +1,5 @@
 /** Schema 6: chat — conversations and messages per run, side-by-side comparisons with votes, prompt sets and their runs, servers. */
-import type { Migration } from '../db.js';
+import type { Migration } from './migration.js';
 
 export const m006: Migration = {
   version: 6,

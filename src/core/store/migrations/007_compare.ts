@@ -1,5 +1,5 @@
 /** Schema 7: per-run metric summaries (an incremental cache over metric_points) and spot-check evaluations. */
-import type { Migration } from '../db.js';
+import type { Migration } from './migration.js';
 
 /**
  * compare_summaries is derived data: it folds metric_points up to `last_seq` so the run table never scans millions

@@ -1,8 +1,8 @@
 /** "Clone with edits": a new task from this one with a new name and key=value changes (tasks.clone). */
 import { useState } from 'react';
 import type { Task } from '../../../shared/types/task.js';
-import { api } from '../../api/client.js';
 import { useT } from '../../i18n/index.js';
+import { useTasks } from '../../stores/tasks.js';
 import { localToast } from '../../stores/toasts.js';
 import { attempt, reloadTasks } from './actions.js';
 import { parseEdits } from './boardLogic.js';
@@ -20,7 +20,7 @@ export function CloneDialog({ task, onClose }: { task: Task; onClose(): void }):
     const parsed = parseEdits(edits);
     if (!parsed.ok) return setError(t('board.clone.badLine', { line: parsed.line ?? 1, error: t(`board.parse.${parsed.error}`, { key: parsed.key ?? '' }) }));
     setBusy(true);
-    const made = await attempt('board.err.clone', () => api.call('tasks.clone', { id: task.id, name: name.trim(), set: parsed.value }));
+    const made = await attempt('board.err.clone', () => useTasks.getState().clone({ id: task.id, name: name.trim(), set: parsed.value }));
     setBusy(false);
     if (made) {
       reloadTasks();

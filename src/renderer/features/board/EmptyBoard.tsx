@@ -11,7 +11,9 @@ export function EmptyBoard(): React.JSX.Element {
   const [busy, setBusy] = useState(false);
   // Without llamafactory-cli the demo is the only way to see the board work, so it becomes the main action.
   const noCli = info !== null && !info.trainers.llamafactoryCli;
-  const noDemo = info !== null && !info.trainers.demoPython;
+  // While the engine is still asking a Python for PyTorch the demo is not unavailable, only not confirmed yet.
+  const checking = info?.trainers.demoChecking ?? null;
+  const noDemo = info !== null && !info.trainers.demoPython && !checking;
   return (
     <div className="empty empty-board" data-testid="board-empty">
       <h2>{t('board.empty.title')}</h2>
@@ -39,6 +41,11 @@ export function EmptyBoard(): React.JSX.Element {
         </button>
       </div>
       {noDemo && <p className="muted small">{t('board.empty.demoProblem', { problem: info?.trainers.demoProblem ?? '' })}</p>}
+      {checking && (
+        <p className="muted small" data-testid="demo-checking">
+          {t('board.empty.demoChecking', { path: checking })}
+        </p>
+      )}
     </div>
   );
 }

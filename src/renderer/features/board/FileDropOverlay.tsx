@@ -1,4 +1,4 @@
-/** Window-wide file drop: an overlay while files are dragged in, and the import when they land anywhere on the window. */
+/** Window-wide file drop: an overlay while files are dragged in, and the import when they land anywhere but a GPU card (useLaneDrop imports and queues those). */
 import { useEffect, useState } from 'react';
 import { useT } from '../../i18n/index.js';
 import { importGathered } from './actions.js';
@@ -33,9 +33,11 @@ export function FileDropOverlay(): React.JSX.Element | null {
     };
     const drop = (e: DragEvent) => {
       if (!hasFiles(e)) return;
-      e.preventDefault();
       depth = 0;
       setActive(false);
+      // A lane took it (import and queue there): importing here too would add every task twice.
+      if (e.defaultPrevented) return;
+      e.preventDefault();
       setBusy(true);
       void gatherDrop(e.dataTransfer!)
         .then(importGathered)
@@ -56,7 +58,17 @@ export function FileDropOverlay(): React.JSX.Element | null {
   if (!active && !busy) return null;
   return (
     <div className="file-drop-overlay" data-testid="file-drop-overlay" aria-live="polite">
-      <div className="file-drop-box">{busy ? t('board.import.reading') : t('board.import.dropHere')}</div>
+      <div className="file-drop-box">
+        {busy ? (
+          t('board.import.reading')
+        ) : (
+          <>
+            {t('board.import.dropHere')}
+            <div className="muted small">{t('board.import.dropOnCard')}</div>
+            <div className="muted small" data-testid="file-drop-limits">{t('board.import.limits')}</div>
+          </>
+        )}
+      </div>
     </div>
   );
 }

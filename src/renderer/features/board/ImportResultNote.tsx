@@ -1,9 +1,10 @@
-/** The last import's outcome: how many tasks came in, and each skipped file with the reason. */
-import { useT } from '../../i18n/index.js';
+/** The last import's outcome: how many tasks came in, and each skipped file with the reason in the user's language. */
+import { skipSaid, useSay, useT } from '../../i18n/index.js';
 import { useTasks } from '../../stores/tasks.js';
 
 export function ImportResultNote(): React.JSX.Element | null {
   const t = useT();
+  const say = useSay();
   const r = useTasks((s) => s.lastImport);
   if (!r) return null;
   const bad = r.imported.length === 0;
@@ -19,7 +20,7 @@ export function ImportResultNote(): React.JSX.Element | null {
         <ul className="small">
           {r.skipped.map((s, i) => (
             <li key={i}>
-              <span className="mono">{s.name}</span> <span className="muted">— {s.reason}</span>
+              <span className="mono">{s.name}</span> <span className="muted">— {say(skipSaid(s))}</span>
             </li>
           ))}
         </ul>

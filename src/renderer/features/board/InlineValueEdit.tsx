@@ -1,7 +1,6 @@
 /** Inline edit of one config value of a task (tasks.setValue): pick or type a key, type the value, Enter saves. */
 import { useState } from 'react';
 import type { Task } from '../../../shared/types/task.js';
-import { api } from '../../api/client.js';
 import { useT } from '../../i18n/index.js';
 import { useTasks } from '../../stores/tasks.js';
 import { attempt } from './actions.js';
@@ -29,7 +28,7 @@ export function InlineValueEdit({ task, values, onDone }: Props): React.JSX.Elem
   const save = async () => {
     if (!isConfigKey(key)) return setError(t('board.edit.badKey'));
     if (value.trim() === '') return setError(t('board.edit.emptyValue'));
-    const updated = await attempt('board.err.edit', () => api.call('tasks.setValue', { id: task.id, key: key.trim(), value: parseScalar(value) }));
+    const updated = await attempt('board.err.edit', () => useTasks.getState().setValue(task.id, key.trim(), parseScalar(value)));
     if (updated) {
       useTasks.getState().upsert(updated);
       onDone();

@@ -1,14 +1,15 @@
 /** One queue item under a lane: state, task, note (why waiting / OOM advice), run link, and reorder/move/run-next/cancel controls. */
 import { useState } from 'react';
-import type { QueueItem, Task } from '../../../shared/types/task.js';
-import { useT } from '../../i18n/index.js';
+import type { PlannedOutput, QueueItem, Task } from '../../../shared/types/task.js';
+import { useSay, useT, type MessageKey } from '../../i18n/index.js';
 import { useBoard } from '../../stores/board.js';
+import { useRuns } from '../../stores/runs.js';
 import { useUi } from '../../stores/ui.js';
 import { cancelItem, moveItem, runNext } from './actions.js';
 import { dropPosition, shiftedPosition } from './boardLogic.js';
 import type { LaneChoice } from './laneChoices.js';
 import { Menu } from './Menu.js';
-import { endDrag, payloadOf, startDrag } from './useLaneDrop.js';
+import { endDrag, payloadOf, startDrag, useClearOnDragEnd } from './useLaneDrop.js';
 
 interface Props {
   item: QueueItem;
@@ -22,13 +23,17 @@ interface Props {
 
 export function QueueItemRow({ item, task, queued, lanes, home }: Props): React.JSX.Element {
   const t = useT();
+  const say = useSay();
   const navigate = useUi((s) => s.navigate);
   const [confirmStop, setConfirmStop] = useState(false);
   const [dropBefore, setDropBefore] = useState(false);
+  useClearOnDragEnd(dropBefore, () => setDropBefore(false));
   const waiting = item.state === 'queued';
   const up = shiftedPosition(queued, item.id, -1);
   const down = shiftedPosition(queued, item.id, 1);
   const name = task?.name ?? t('board.item.removedTask');
+  // A Slurm run is "running" on the board from its submission: its job says whether Slurm has started it.
+  const slurm = useRuns((s) => (item.runId ? (s.runs[item.runId]?.slurm ?? null) : null));
 
   const dragHandlers = waiting && home
     ? {
@@ -72,9 +77,16 @@ export function QueueItemRow({ item, task, queued, lanes, home }: Props): React.
         {item.gpuCount > 1 && <span className="badge">{t('board.item.gpus', { n: item.gpuCount })}</span>}
         {(item.attempts ?? 0) > 0 && <span className="badge warn">{t('board.item.attempts', { n: item.attempts ?? 0 })}</span>}
       </div>
+      {item.output && <OutputLine output={item.output} />}
+      {slurm && (
+        <div className="muted small" data-testid="queue-slurm-job">
+          {t('board.slurm.job', { id: slurm.jobId, state: slurm.state })}
+          {slurm.reason && slurm.state === 'PENDING' ? ` · ${t('board.slurm.pending', { reason: slurm.reason })}` : ''}
+        </div>
+      )}
       {item.note && (
         <div className="queue-note muted" data-testid="queue-note">
-          {item.note}
+          {item.noteSaid ? say(item.noteSaid) : item.note}
         </div>
       )}
       <div className="queue-controls">
@@ -115,6 +127,8 @@ export function QueueItemRow({ item, task, queued, lanes, home }: Props): React.
               className="button small danger"
               data-testid={confirmStop ? 'queue-confirm-stop' : 'queue-cancel'}
               onBlur={() => setConfirmStop(false)}
+              // Escape takes the question back; the focus stays on this button (now Stop again).
+              onKeyDown={(e) => confirmStop && e.key === 'Escape' && (e.stopPropagation(), setConfirmStop(false))}
               onClick={() => void cancelItem(item.id).then(() => setConfirmStop(false))}
             >
               {confirmStop ? t('board.item.confirmStop') : t('board.item.cancel')}
@@ -122,5 +136,26 @@ export function QueueItemRow({ item, task, queued, lanes, home }: Props): React.
           ))}
       </div>
     </li>
+  );
+}
+
+const OUTPUT_TEXT: Record<PlannedOutput['reason'], MessageKey> = {
+  config: 'board.item.output',
+  shared: 'board.item.outputShared',
+  used: 'board.item.outputUsed',
+  default: 'board.item.outputDefault',
+  running: 'board.item.outputRunning',
+};
+
+/** Where the run writes: plain when it is the config's own output_dir, highlighted when Trainyard chose another folder. */
+function OutputLine({ output }: { output: PlannedOutput }): React.JSX.Element {
+  const t = useT();
+  const moved = output.reason === 'shared' || output.reason === 'used' || (output.reason === 'running' && output.configured !== null && output.configured !== output.path);
+  const key = output.reason === 'running' && !moved ? 'board.item.output' : OUTPUT_TEXT[output.reason];
+  return (
+    <div className={`queue-note${moved ? '' : ' muted'}`} data-testid="queue-output" data-reason={output.reason} data-path={output.path ?? ''} title={output.path ?? undefined}>
+      {moved ? '⚠ ' : ''}
+      {t(key, { path: output.path ?? '', configured: output.configured ?? '' })}
+    </div>
   );
 }

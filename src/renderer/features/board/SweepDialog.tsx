@@ -1,8 +1,8 @@
 /** Sweep builder: up to 5 keys, each with comma-separated values; shows how many tasks the grid makes (tasks.sweep). */
 import { useState } from 'react';
 import type { Task } from '../../../shared/types/task.js';
-import { api } from '../../api/client.js';
 import { useT } from '../../i18n/index.js';
+import { useTasks } from '../../stores/tasks.js';
 import { localToast } from '../../stores/toasts.js';
 import { attempt, reloadTasks } from './actions.js';
 import { gridSize, isConfigKey, parseValueList } from './boardLogic.js';
@@ -40,7 +40,7 @@ export function SweepDialog({ task, onClose }: { task: Task; onClose(): void }):
     if (!valid || count > MAX_TASKS) return;
     setBusy(true);
     const made = await attempt('board.err.sweep', () =>
-      api.call('tasks.sweep', { id: task.id, grid: axes.map((a, i) => ({ key: a.key.trim(), values: checked[i]!.values! })) }),
+      useTasks.getState().sweep({ id: task.id, grid: axes.map((a, i) => ({ key: a.key.trim(), values: checked[i]!.values! })) }),
     );
     setBusy(false);
     if (made) {

@@ -1,10 +1,13 @@
 /** One task in the library: name, source, model, method, key hyperparameters, VRAM range, issues; draggable onto lanes. */
 import { useState } from 'react';
+import { asMessage, type Message } from '../../../shared/messages/message.js';
 import type { Task } from '../../../shared/types/task.js';
-import { useT } from '../../i18n/index.js';
+import { useSay, useT } from '../../i18n/index.js';
 import { useGpus } from '../../stores/gpus.js';
 import { canEnqueue, gibRange } from './boardLogic.js';
+import { HardwareWarnings, useCardCapabilities } from './HardwareWarnings.js';
 import { InlineValueEdit } from './InlineValueEdit.js';
+import { TooBigFixes } from './TooBigFixes.js';
 import { TaskIssues } from './TaskIssues.js';
 import { TaskMenu } from './TaskMenu.js';
 import { modelLabel, summarize } from './taskSummary.js';
@@ -12,19 +15,22 @@ import { endDrag, startDrag } from './useLaneDrop.js';
 
 export function TaskCard({ task }: { task: Task }): React.JSX.Element {
   const t = useT();
+  const say = useSay();
   const [editing, setEditing] = useState(false);
   const s = summarize(task.yaml);
   const biggestMiB = useGpus((st) => Math.max(0, ...(st.snapshot?.gpus.map((g) => g.memoryTotalMiB ?? 0) ?? [])));
+  const cards = useCardCapabilities();
   const runnable = canEnqueue(task);
   const e = task.estimate;
   const estTitle = e
     ? [
-        ...e.breakdown.map((b) => `${b.label}: ${(b.mib / 1024).toFixed(1)} GiB`),
+        // An older engine sent English strings only: they show as written.
+        ...e.breakdown.map((b) => `${say(asMessage((b.said as Message | undefined) ?? b.label))}: ${(b.mib / 1024).toFixed(1)} GiB`),
         ...(e.params ? [t('board.task.params', { n: (e.params / 1e9).toFixed(2) })] : []),
-        ...e.notes,
+        ...((e.notesSaid as Message[] | undefined) ?? e.notes).map((n) => say(asMessage(n))),
       ].join('\n')
     : undefined;
-  const blockedWhy = !task.ok ? t('board.task.blocked') : task.kind === 'infer' ? t('board.task.inferOnly') : task.kind === 'export' ? t('board.task.exportOnly') : null;
+  const blockedWhy = !task.ok ? t('board.task.blocked') : task.kind === 'infer' ? t('board.task.inferOnly') : null;
 
   return (
     <li
@@ -32,8 +38,8 @@ export function TaskCard({ task }: { task: Task }): React.JSX.Element {
       data-testid="task-card"
       data-task={task.name}
       data-ok={runnable ? 'true' : 'false'}
+      // Not aria-disabled: that would disable its menu (editor, clone, remove) too, which a blocked task needs most.
       draggable={runnable}
-      aria-disabled={!runnable}
       onDragStart={(ev) => (runnable ? startDrag(ev, { kind: 'task', taskId: task.id }) : ev.preventDefault())}
       onDragEnd={endDrag}
     >
@@ -54,6 +60,15 @@ export function TaskCard({ task }: { task: Task }): React.JSX.Element {
           {task.sourcePath.split(/[\\/]/).pop()}
         </div>
       )}
+      <div
+        className="task-workdir muted small"
+        data-testid="task-workdir"
+        data-source={task.workDirSource ?? ''}
+        // The folder decides where relative dataset_dir/deepspeed/model paths resolve: say why it is this one.
+        title={task.workDirSource ? t(`board.task.workDir.${task.workDirSource}`) : undefined}
+      >
+        {t('board.task.workDir', { dir: task.workDir })}
+      </div>
       <div className="task-meta small">
         {s.model && (
           <span title={s.model}>
@@ -97,6 +112,7 @@ export function TaskCard({ task }: { task: Task }): React.JSX.Element {
       {runnable && e && biggestMiB > 0 && e.lowMiB > biggestMiB && (
         <div className="task-blocked small" data-testid="task-too-big">
           {t('board.task.tooBig', { card: gibRange(biggestMiB, biggestMiB) })}
+          <TooBigFixes task={task} />
         </div>
       )}
       {blockedWhy && (
@@ -104,6 +120,7 @@ export function TaskCard({ task }: { task: Task }): React.JSX.Element {
           {blockedWhy}
         </div>
       )}
+      <HardwareWarnings yaml={task.yaml} cards={cards} />
       <TaskIssues issues={task.issues} />
       {editing && <InlineValueEdit task={task} values={s.values} onDone={() => setEditing(false)} />}
     </li>

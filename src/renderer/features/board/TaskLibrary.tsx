@@ -1,6 +1,7 @@
 /** The task library beside the cards: import controls and result, then every task (runnable ones first). */
 import { useT } from '../../i18n/index.js';
 import { useTasks } from '../../stores/tasks.js';
+import { SKIP_TARGETS } from '../../components/SkipLinks.js';
 import { canEnqueue } from './boardLogic.js';
 import { ImportButton } from './ImportButton.js';
 import { ImportResultNote } from './ImportResultNote.js';
@@ -21,7 +22,7 @@ export function TaskLibrary(): React.JSX.Element {
       </div>
       <p className="muted small">{t('board.library.help')}</p>
       <ImportResultNote />
-      <ul className="task-list">
+      <ul className="task-list" id={SKIP_TARGETS.tasks} tabIndex={-1} aria-label={t('board.library.title')}>
         {sorted.map((task) => (
           <TaskCard key={task.id} task={task} />
         ))}

@@ -1,7 +1,6 @@
 /** Board and library actions the views call: each reports a refusal from the engine as a toast the user can read. */
-import type { BoardState } from '../../../shared/contract/tasks.js';
 import type { LaneId, QueueItem } from '../../../shared/types/task.js';
-import { api, errorMessage } from '../../api/client.js';
+import { errorMessage } from '../../i18n/errorMessage.js';
 import { translate, type Language } from '../../i18n/index.js';
 import { useBoard } from '../../stores/board.js';
 import { useSettings } from '../../stores/settings.js';
@@ -23,18 +22,8 @@ export async function attempt<T>(what: Parameters<typeof translate>[1], call: ()
 
 /** Enqueues a task: onto a multi-selection when the target card is part of it, else onto the lane alone. */
 export async function enqueueTask(taskId: string, lane: LaneId, opts: { gpuCount?: number; gpuUuids?: string[]; position?: number } = {}): Promise<QueueItem | null> {
-  const item = await attempt('board.err.enqueue', () => api.call('board.enqueue', { taskId, lane, ...opts }));
-  // The answer is the item alone; read the board so it shows even before board.changed arrives.
-  if (item) void useBoard.getState().load().catch(() => undefined);
-  return item;
+  return attempt('board.err.enqueue', () => useBoard.getState().enqueue(taskId, lane, opts));
 }
-
-/** Board calls answer with the new board: show it at once (board.changed brings the same to other windows). */
-const withBoard = async (r: Promise<BoardState | null>) => {
-  const b = await r;
-  if (b) useBoard.getState().setBoard(b);
-  return b;
-};
 
 /** Library calls: read the list again so the change shows even before tasks.changed arrives. */
 export const reloadTasks = (): void => void useTasks.getState().load().catch(() => undefined);
@@ -45,12 +34,13 @@ export function selectionFor(uuid: string | null): string[] {
   return uuid !== null && sel.includes(uuid) && sel.length > 1 ? sel.filter((u) => u !== uuid) : [];
 }
 
-export const moveItem = (itemId: string, lane: LaneId, position: number) => withBoard(attempt('board.err.move', () => api.call('board.move', { itemId, lane, position })));
-export const cancelItem = (itemId: string) => withBoard(attempt('board.err.cancel', () => api.call('board.cancel', { itemId })));
-export const runNext = (itemId: string) => withBoard(attempt('board.err.runNext', () => api.call('board.runNext', { itemId })));
-export const pauseLane = (lane: LaneId, paused: boolean) => withBoard(attempt('board.err.pause', () => api.call('board.pauseLane', { lane, paused })));
+// The store shows the board each of these answers with; here a refusal becomes a toast.
+export const moveItem = (itemId: string, lane: LaneId, position: number) => attempt('board.err.move', () => useBoard.getState().move(itemId, lane, position));
+export const cancelItem = (itemId: string) => attempt('board.err.cancel', () => useBoard.getState().cancel(itemId));
+export const runNext = (itemId: string) => attempt('board.err.runNext', () => useBoard.getState().runNext(itemId));
+export const pauseLane = (lane: LaneId, paused: boolean) => attempt('board.err.pause', () => useBoard.getState().pauseLane(lane, paused));
 export async function removeTask(id: string): Promise<null> {
-  await attempt('board.err.remove', () => api.call('tasks.remove', { id }));
+  await attempt('board.err.remove', () => useTasks.getState().remove(id));
   reloadTasks();
   return null;
 }
@@ -67,7 +57,7 @@ export async function importGathered(g: Gathered): Promise<ImportResult | null> 
 export async function tryDemo(): Promise<void> {
   const ok = await attempt('board.err.demo', () => useSettings.getState().update({ trainer: { kind: 'demo' } }));
   if (ok === null) return;
-  const tasks = await attempt('board.err.demo', () => api.call('tasks.loadExamples', {}));
+  const tasks = await attempt('board.err.demo', () => useTasks.getState().loadExamples());
   reloadTasks();
   if (tasks) localToast('success', translate(lang(), 'board.demo.loaded', { n: tasks.length }));
 }

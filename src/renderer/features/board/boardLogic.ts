@@ -1,8 +1,10 @@
 /** Pure board logic (no React, no engine): lane ids, lane order, memory split, reserved-by-estimate, key=value parsing. */
+import { memoryClaims, promisedMiB } from '../../../shared/domain/promisedMemory.js';
+import { isActiveStatus } from '../../../shared/domain/runState.js';
 import type { GpuInfo, GpuProcess } from '../../../shared/types/gpu.js';
+import type { Run } from '../../../shared/types/run.js';
 import type { LaneId, QueueItem, Task } from '../../../shared/types/task.js';
 
-export const laneOfGpu = (uuid: string): LaneId => `gpu:${uuid}`;
 export const gpuOfLane = (lane: LaneId): string | null => (lane.startsWith('gpu:') ? lane.slice(4) : null);
 
 /** "22 GiB", or one decimal under 10 GiB where the difference matters ("7.5 GiB"). */
@@ -81,21 +83,17 @@ export function memorySplit(gpu: GpuInfo, processes: GpuProcess[], reservedMiB: 
 }
 
 /**
- * Memory promised to started runs on this card that have not allocated it yet (the trainer is still loading): the
- * per-GPU need (learned OOM floor, else the estimate's high end) minus what the run's processes already hold there.
+ * Memory promised to live runs on this card that have not allocated it yet (the trainer is still loading), by the rule
+ * the scheduler places with (src/shared/domain/promisedMemory.ts): the figure a board run was placed with (a learned OOM
+ * floor included), else the run's estimate, minus what its processes already hold there.
  */
-export function reservedOn(uuid: string, queue: QueueItem[], tasks: Map<string, Task>, processes: GpuProcess[]): number {
-  let total = 0;
-  for (const q of queue) {
-    if (q.state !== 'running') continue;
-    const lane = gpuOfLane(q.lane);
-    if (lane !== uuid && !q.gpuUuids.includes(uuid)) continue;
-    const need = q.needMiB ?? tasks.get(q.taskId)?.estimate?.highMiB ?? null;
-    if (need === null) continue;
-    const used = processes.filter((p) => p.gpuUuid === uuid && p.runId !== null && p.runId === q.runId).reduce((s, p) => s + (p.usedMemoryMiB ?? 0), 0);
-    total += Math.max(0, need - used);
-  }
-  return total;
+export function reservedOn(
+  gpu: Pick<GpuInfo, 'uuid' | 'vendor'>,
+  runs: readonly Pick<Run, 'id' | 'status' | 'gpuUuids' | 'estimateMiB'>[],
+  queue: readonly QueueItem[],
+  processes: readonly GpuProcess[],
+): number {
+  return promisedMiB(gpu, memoryClaims(runs.filter((r) => isActiveStatus(r.status)), queue, processes));
 }
 
 /** Trainyard runs on a card with the memory each holds, biggest first. */
@@ -162,7 +160,7 @@ export const gridSize = (axes: { values: unknown[] }[]): number => axes.reduce((
 /** Cache key of a fit check: the same task over the same card(s). */
 export const fitKey = (taskId: string, lane: LaneId, gpuUuids: string[] = []): string => `${taskId}|${lane}|${[...gpuUuids].sort().join(',')}`;
 
-/** Only runnable tasks go on the board: no errors, and a training or evaluation config. */
+/** Only runnable tasks go on the board: no errors, and a training, evaluation or export (merge) config. */
 export function canEnqueue(task: Task): boolean {
-  return task.ok && task.kind !== 'infer' && task.kind !== 'export';
+  return task.ok && task.kind !== 'infer';
 }

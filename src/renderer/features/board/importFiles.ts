@@ -1,5 +1,8 @@
 /** Turns dropped or picked files (and folders) into a tasks.import call: paths in Electron, contents in a browser. */
+import { msg, type Message } from '../../../shared/messages/message.js';
+import type { ImportSkip, Task } from '../../../shared/types/task.js';
 import { desktop } from '../../platform/desktopBridge.js';
+import { useTasks } from '../../stores/tasks.js';
 
 /** The contract's per-file cap; bigger files are skipped here with a reason rather than failing the whole import. */
 const MAX_BYTES = 2_000_000;
@@ -10,7 +13,7 @@ const CONFIG_EXT = /\.(ya?ml|json)$/i;
 export interface Gathered {
   paths: string[];
   files: { name: string; content: string }[];
-  skipped: { name: string; reason: string }[];
+  skipped: ImportSkip[];
 }
 
 interface Picked {
@@ -38,13 +41,15 @@ async function walk(entry: FileSystemEntry, out: Picked[]): Promise<void> {
 
 async function readAll(list: Picked[]): Promise<Gathered> {
   const g: Gathered = { paths: [], files: [], skipped: [] };
+  // The engine's own skip reasons (the same catalogue codes as its import), so both read alike in either language.
+  const skip = (name: string, said: Message) => g.skipped.push({ name, reason: said.text, said });
   for (const { file, name, inFolder } of list) {
     if (!CONFIG_EXT.test(name)) {
-      if (!inFolder) g.skipped.push({ name, reason: 'not a YAML or JSON config file' });
+      if (!inFolder) skip(name, msg('config.skip.notConfigName'));
       continue;
     }
-    if (g.files.length >= MAX_FILES) g.skipped.push({ name, reason: `more than ${MAX_FILES} files in one import` });
-    else if (file.size > MAX_BYTES) g.skipped.push({ name, reason: `larger than ${MAX_BYTES / 1e6} MB; a config is much smaller` });
+    if (g.files.length >= MAX_FILES) skip(name, msg('config.skip.tooMany', { max: MAX_FILES }));
+    else if (file.size > MAX_BYTES) skip(name, msg('config.skip.tooLarge'));
     else g.files.push({ name, content: await file.text() });
   }
   return g;
@@ -71,4 +76,12 @@ export async function gatherDrop(dt: DataTransfer): Promise<Gathered> {
 /** Files from the browser's file input (folders arrive flattened with webkitRelativePath). */
 export function gatherPicked(files: FileList): Promise<Gathered> {
   return readAll([...files].map((file) => ({ file, name: file.webkitRelativePath || file.name, inFolder: !!file.webkitRelativePath })));
+}
+
+/**
+ * Imports what was gathered and returns the tasks themselves (a drop onto a GPU card queues them there); the
+ * library shows the result like any import.
+ */
+export async function importTasks(g: Gathered): Promise<Task[]> {
+  return useTasks.getState().importTasks(g);
 }

@@ -1,7 +1,7 @@
 /** The chat page: runs to chat with on the left; chat, side by side, prompt sets and servers as tabs. */
 import { useEffect, useState } from 'react';
 import { useT, type MessageKey } from '../../i18n/index.js';
-import { startChatSync, useChat } from '../../stores/chat.js';
+import { refreshChat, useChat } from '../../stores/chat.js';
 import { useUi } from '../../stores/ui.js';
 import type { ChatTarget } from '../../../shared/types/chat.js';
 import { ChatPanel } from './ChatPanel.js';
@@ -20,10 +20,14 @@ export function ChatView(): React.JSX.Element {
   const [picked, setPicked] = useState<ChatTarget[]>([]);
   const error = useChat((s) => s.error);
   const routeRun = useUi((s) => (s.route.view === 'chat' ? s.route.param : null));
-  useEffect(() => startChatSync(), []);
-  // #/chat/<runId> (the runs view's "Chat" button) opens that run directly.
+  // Subscriptions live in the store (started once for the app); opening the view only refreshes what it lists.
+  useEffect(() => refreshChat(), []);
+  // #/chat/<runId> or #/chat/<runId>@checkpoint-<n> (the run page's "Chat" menu) opens that model directly.
   useEffect(() => {
-    if (routeRun && useChat.getState().target?.runId !== routeRun) void useChat.getState().openTarget({ runId: routeRun, checkpoint: null });
+    if (!routeRun) return;
+    const [runId, checkpoint = null] = routeRun.split('@') as [string, string?];
+    const now = useChat.getState().target;
+    if (now?.runId !== runId || now.checkpoint !== checkpoint) void useChat.getState().openTarget({ runId, checkpoint });
   }, [routeRun]);
 
   return (

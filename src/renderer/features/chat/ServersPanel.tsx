@@ -1,6 +1,5 @@
 /** Running inference servers as APIs for other programs: URL, key, model id, a copyable curl example, deploy and stop. */
 import type { ChatServer } from '../../../shared/types/chat.js';
-import { api } from '../../api/client.js';
 import { useT } from '../../i18n/index.js';
 import { useChat } from '../../stores/chat.js';
 
@@ -61,11 +60,11 @@ export function ServersPanel(): React.JSX.Element {
               <input
                 type="checkbox"
                 checked={s.deployed}
-                onChange={(e) => void api.call('chat.deploy', { serverId: s.id, deployed: e.target.checked }).catch((err: unknown) => useChat.getState().setError(err))}
+                onChange={(e) => void useChat.getState().deploy(s.id, e.target.checked)}
               />
               {s.deployed ? t('chat.servers.deployed') : t('chat.servers.deploy')}
             </label>
-            <button className="button" onClick={() => void api.call('chat.stopServer', { serverId: s.id }).catch((err: unknown) => useChat.getState().setError(err))} data-testid="server-stop">
+            <button className="button" onClick={() => void useChat.getState().stopServer(s.id)} data-testid="server-stop">
               {t('chat.servers.stop')}
             </button>
           </div>

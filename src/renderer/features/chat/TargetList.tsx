@@ -2,17 +2,18 @@
 import { useEffect, useState } from 'react';
 import type { ChatTarget } from '../../../shared/types/chat.js';
 import type { Run } from '../../../shared/types/run.js';
-import { api } from '../../api/client.js';
 import { useT } from '../../i18n/index.js';
 import { sameTarget, useChat } from '../../stores/chat.js';
 
+const NO_CHECKPOINTS: string[] = [];
+
 function RunRow({ run, picked, onPick, onOpen }: { run: Run; picked: ChatTarget[]; onPick(t: ChatTarget[]): void; onOpen(t: ChatTarget): void }) {
   const t = useT();
-  const [checkpoints, setCheckpoints] = useState<string[]>([]);
+  const checkpoints = useChat((s) => s.checkpoints[run.id] ?? NO_CHECKPOINTS);
   const [ckpt, setCkpt] = useState<string>('');
   const current = useChat((s) => s.target);
   useEffect(() => {
-    void api.call('chat.checkpoints', { runId: run.id }).then(setCheckpoints, () => setCheckpoints([]));
+    void useChat.getState().loadCheckpoints(run.id);
   }, [run.id, run.status]);
   const target: ChatTarget = { runId: run.id, checkpoint: ckpt || null };
   const isPicked = picked.some((p) => sameTarget(p, target));

@@ -1,9 +1,11 @@
 /** Filters (status, tag, task, sweep, dates, text), the differing/grouping toggles and the CSV/HTML export buttons. */
+import { useShallow } from 'zustand/react/shallow';
 import type { RunStatus } from '../../../shared/types/run.js';
-import { api, errorMessage } from '../../api/client.js';
+import { errorMessage } from '../../i18n/errorMessage.js';
 import { useT, type MessageKey } from '../../i18n/index.js';
 import { useCompare } from '../../stores/compare.js';
 import { localToast } from '../../stores/toasts.js';
+import { CompareTensorBoard } from './CompareTensorBoard.js';
 
 const STATUSES: RunStatus[] = ['finished', 'failed', 'stopped', 'running', 'lost'];
 
@@ -24,12 +26,22 @@ const dayStr = (ms: number | undefined): string => (ms === undefined ? '' : new 
 
 export function CompareToolbar(): React.JSX.Element {
   const t = useT();
-  const { table, filter, setFilter, onlyDiffering, groupBySweep, selected, smoothing, axis, logScale, set } = useCompare();
+  const { table, filter, setFilter, onlyDiffering, groupBySweep, selected, set } = useCompare(
+    useShallow((s) => ({
+      table: s.table,
+      filter: s.filter,
+      setFilter: s.setFilter,
+      onlyDiffering: s.onlyDiffering,
+      groupBySweep: s.groupBySweep,
+      selected: s.selected,
+      set: s.set,
+    })),
+  );
   const facets = table?.facets ?? { tags: [], tasks: [], sweeps: [] };
   const toast = (msg: string) => localToast('error', msg);
   const exportCsv = async () => {
     try {
-      const r = await api.call('compare.exportCsv', { ...(Object.keys(filter).length ? { filter } : {}), onlyDiffering });
+      const r = await useCompare.getState().exportCsv();
       download(r.csv, r.fileName, 'text/csv;charset=utf-8');
     } catch (e) {
       toast(errorMessage(e));
@@ -37,7 +49,7 @@ export function CompareToolbar(): React.JSX.Element {
   };
   const exportHtml = async () => {
     try {
-      const r = await api.call('compare.exportHtml', { runIds: selected, onlyDiffering, axis, smoothing, logScale });
+      const r = await useCompare.getState().exportHtml();
       download(r.html, r.fileName, 'text/html;charset=utf-8');
     } catch (e) {
       toast(errorMessage(e));
@@ -62,7 +74,9 @@ export function CompareToolbar(): React.JSX.Element {
         t(`compare.status.${s}` as MessageKey),
       )}
       {select('compare.filter.tag', filter.tag, facets.tags, (v) => setFilter({ tag: v || undefined }), 'compare-filter-tag')}
-      {select('compare.filter.task', filter.taskId, facets.tasks, (v) => setFilter({ taskId: v || undefined }), 'compare-filter-task')}
+      {select('compare.filter.task', filter.taskId, facets.tasks.map((x) => x.id), (v) => setFilter({ taskId: v || undefined }), 'compare-filter-task', (id) =>
+        facets.tasks.find((x) => x.id === id)?.name ?? id,
+      )}
       {select('compare.filter.sweep', filter.sweepId, facets.sweeps, (v) => setFilter({ sweepId: v || undefined }), 'compare-filter-sweep')}
       <label className="compare-field">
         <span>{t('compare.filter.from')}</span>
@@ -89,6 +103,7 @@ export function CompareToolbar(): React.JSX.Element {
         {t('compare.groupBySweep')}
       </label>
       <span className="spacer" />
+      <CompareTensorBoard selected={selected} />
       <button className="button" onClick={() => void exportCsv()} data-testid="compare-export-csv">
         {t('compare.exportCsv')}
       </button>

@@ -4,6 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { CurveAxis, CurveMetric, CurvePoint } from '../../../shared/types/compare.js';
 import { emaSmooth } from '../../../shared/util/ema.js';
 import { useT, type MessageKey } from '../../i18n/index.js';
+import { CurveControls } from '../../components/charts/CurveControls.js';
 import { useCompare } from '../../stores/compare.js';
 import { fmtNum } from './format.js';
 
@@ -48,26 +49,7 @@ export function CurvesPanel(): React.JSX.Element {
             </button>
           ))}
         </div>
-        <label className="compare-field">
-          <span>{t('compare.axis')}</span>
-          <select value={axis} onChange={(e) => set({ axis: e.target.value as CurveAxis })} data-testid="compare-axis">
-            {AXES.map((a) => (
-              <option key={a} value={a}>
-                {t(`compare.axis.${a}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="compare-field">
-          <span>
-            {t('compare.smoothing')} {smoothing.toFixed(2)}
-          </span>
-          <input type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => set({ smoothing: Number(e.target.value) })} data-testid="compare-smoothing" />
-        </label>
-        <label className="compare-toggle">
-          <input type="checkbox" checked={logScale} onChange={(e) => set({ logScale: e.target.checked })} data-testid="compare-log" />
-          {t('compare.logScale')}
-        </label>
+        <CurveControls axes={AXES} axis={axis} smoothing={smoothing} logScale={logScale} onChange={set} testIdPrefix="compare" />
       </div>
       {curvesError && <div className="error">{curvesError}</div>}
       {!selected.length ? (

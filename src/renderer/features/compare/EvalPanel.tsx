@@ -1,44 +1,46 @@
 /** Evaluation of one run: a spot-check from a test file (answers next to expected ones) and LLaMA-Factory predict. */
 import { useEffect, useState } from 'react';
-import type { CompareRow, PredictDetail, SpotCheckDetail } from '../../../shared/types/compare.js';
-import { api, errorMessage } from '../../api/client.js';
+import type { CompareRow } from '../../../shared/types/compare.js';
+import { errorMessage } from '../../i18n/errorMessage.js';
 import { useT } from '../../i18n/index.js';
+import { useCompare } from '../../stores/compare.js';
 import { localToast } from '../../stores/toasts.js';
 import { fmtMs, fmtNum, fmtPct } from './format.js';
 import { SpotCheckExamples } from './SpotCheckExamples.js';
+
+/** The option that means "the run's own held-out split" (dataset_info.json names are identifiers: never this). */
+const HELD_OUT = '@held-out';
 
 export function EvalPanel({ row, onClose }: { row: CompareRow; onClose: () => void }): React.JSX.Element {
   const t = useT();
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
-  const [detail, setDetail] = useState<SpotCheckDetail | null>(null);
+  /** A dataset name, or HELD_OUT (the run's val_size split). */
   const [dataset, setDataset] = useState('');
   const [maxSamples, setMaxSamples] = useState('');
-  const [predict, setPredict] = useState<PredictDetail | null>(null);
+  const [maxTokens, setMaxTokens] = useState('256');
   const spot = row.spotCheck;
+
+  const detail = useCompare((s) => (spot ? (s.spotDetails[spot.id] ?? null) : null));
+  const choices = useCompare((s) => s.evalDatasets[row.runId] ?? null);
+  const predict = useCompare((s) => s.predictions[row.runId] ?? null);
 
   // Reload the per-example view whenever the run's newest check moves on (the table refetches on progress).
   useEffect(() => {
-    if (!spot) return setDetail(null);
-    let live = true;
-    api.call('compare.spotCheckDetail', { id: spot.id }).then((d) => live && setDetail(d), () => undefined);
-    return () => {
-      live = false;
-    };
+    if (spot) void useCompare.getState().loadSpotDetail(spot.id);
   }, [spot?.id, spot?.done, spot?.status]);
+  useEffect(() => void useCompare.getState().loadEvalDatasets(row.runId), [row.runId]);
   useEffect(() => {
-    let live = true;
-    api.call('compare.predictions', { runId: row.runId, limit: 20 }).then((d) => live && setPredict(d), () => undefined);
-    return () => {
-      live = false;
-    };
-  }, [row.runId, row.predictRunId]);
+    // The held-out split first when there is one: it is what the run was not trained on.
+    if (choices) setDataset((cur) => cur || (choices.valSize ? HELD_OUT : (choices.datasets.find((x) => !x.training)?.name ?? '')));
+  }, [choices]);
+  useEffect(() => void useCompare.getState().loadPredictions(row.runId), [row.runId, row.predictRunId]);
 
   const runSpot = async () => {
     if (!file) return;
     setBusy(true);
     try {
-      await api.call('compare.spotCheck', { runId: row.runId, content: await file.text(), fileName: file.name });
+      await useCompare.getState().spotCheck(row.runId, { content: await file.text(), fileName: file.name }, Number(maxTokens));
     } catch (e) {
       localToast('error', errorMessage(e));
     } finally {
@@ -48,14 +50,17 @@ export function EvalPanel({ row, onClose }: { row: CompareRow; onClose: () => vo
   const cancelSpot = async () => {
     if (!spot) return;
     try {
-      await api.call('compare.cancelSpotCheck', { id: spot.id });
+      await useCompare.getState().cancelSpotCheck(spot.id);
     } catch (e) {
       localToast('error', errorMessage(e));
     }
   };
   const runPredict = async () => {
     try {
-      const r = await api.call('compare.predict', { runId: row.runId, evalDataset: dataset.trim(), ...(Number(maxSamples) > 0 ? { maxSamples: Number(maxSamples) } : {}) });
+      const r = await useCompare.getState().predict(row.runId, {
+        ...(dataset === HELD_OUT ? {} : { evalDataset: dataset }),
+        ...(Number(maxSamples) > 0 ? { maxSamples: Number(maxSamples) } : {}),
+      });
       localToast('info', t('compare.eval.predictStarted', { name: r.name }));
     } catch (e) {
       localToast('error', errorMessage(e));
@@ -78,6 +83,11 @@ export function EvalPanel({ row, onClose }: { row: CompareRow; onClose: () => vo
             <span>{t('compare.eval.file')}</span>
             <input type="file" accept=".json,.jsonl,application/json" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="spot-file" />
           </label>
+          <label className="compare-field">
+            <span>{t('compare.eval.maxTokens')}</span>
+            <input type="number" min={1} max={4096} value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} data-testid="spot-max-tokens" />
+          </label>
+          <p className="muted small">{t('compare.eval.greedy')}</p>
           <button className="button primary" disabled={!file || busy || spot?.status === 'running'} onClick={() => void runSpot()} data-testid="spot-run">
             {t('compare.eval.runSpot')}
           </button>
@@ -100,13 +110,27 @@ export function EvalPanel({ row, onClose }: { row: CompareRow; onClose: () => vo
           <p className="muted">{t('compare.eval.predictHelp')}</p>
           <label className="compare-field">
             <span>{t('compare.eval.dataset')}</span>
-            <input value={dataset} onChange={(e) => setDataset(e.target.value)} data-testid="predict-dataset" />
+            <select value={dataset} onChange={(e) => setDataset(e.target.value)} data-testid="predict-dataset">
+              <option value="">{t('compare.eval.pickDataset')}</option>
+              {choices?.valSize && <option value={HELD_OUT}>{t('compare.eval.heldOut', { size: choices.valSize })}</option>}
+              {choices?.datasets.map((d) => (
+                <option key={d.name} value={d.name}>
+                  {d.training ? t('compare.eval.trainingSet', { name: d.name }) : d.name}
+                </option>
+              ))}
+            </select>
           </label>
+          {choices?.problem && <p className="muted small">{choices.problem}</p>}
+          {choices?.datasets.find((d) => d.name === dataset)?.training && (
+            <p className="badge warn" role="status" data-testid="predict-training-warning">
+              {t('compare.eval.trainingWarning')}
+            </p>
+          )}
           <label className="compare-field">
             <span>{t('compare.eval.maxSamples')}</span>
             <input type="number" min={1} value={maxSamples} onChange={(e) => setMaxSamples(e.target.value)} />
           </label>
-          <button className="button primary" disabled={!dataset.trim() || row.status !== 'finished'} title={row.status !== 'finished' ? t('compare.eval.notFinished') : undefined} onClick={() => void runPredict()} data-testid="predict-run">
+          <button className="button primary" disabled={!dataset || row.status !== 'finished'} title={row.status !== 'finished' ? t('compare.eval.notFinished') : undefined} onClick={() => void runPredict()} data-testid="predict-run">
             {t('compare.eval.runPredict')}
           </button>
         </div>

@@ -1,18 +1,10 @@
-/** Number formatting of the compare view (durations, losses, MiB, percentages) and the cell comparison for sorting. */
+/** Number formatting of the compare view (losses, MiB, percentages; durations use the one clock of i18n/format.ts) and the cell comparison for sorting. */
 
 export function fmtNum(v: number | null | undefined, digits = 4): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(2);
   return String(Number(v.toPrecision(digits)));
-}
-
-export function fmtDuration(s: number | null): string {
-  if (s === null || !Number.isFinite(s)) return '—';
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = Math.floor(s % 60);
-  return h ? `${h}h ${String(m).padStart(2, '0')}m` : m ? `${m}m ${String(sec).padStart(2, '0')}s` : `${sec}s`;
 }
 
 export function fmtMiB(v: number | null): string {

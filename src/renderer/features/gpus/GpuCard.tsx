@@ -17,9 +17,11 @@ interface Props {
   reservedMiB: number;
   /** runId → what to call it (the task name from the board), when known. */
   runNames: Map<string, string>;
+  /** Table view: the card keeps its head, memory and figures; the table beside the lanes lists the processes. */
+  compact?: boolean;
 }
 
-export function GpuCard({ gpu, processes, reservedMiB, runNames }: Props): React.JSX.Element {
+export function GpuCard({ gpu, processes, reservedMiB, runNames, compact = false }: Props): React.JSX.Element {
   const t = useT();
   const navigate = useUi((s) => s.navigate);
   const history = useGpus((s) => s.history[gpu.uuid] ?? EMPTY);
@@ -66,8 +68,8 @@ export function GpuCard({ gpu, processes, reservedMiB, runNames }: Props): React
       {gpu.vendor === 'cpu' && <div className="muted small">{t('gpus.cpuDevice')}</div>}
       <MemoryBar split={split} />
       <GpuStats gpu={gpu} />
-      <GpuSparkline points={history} totalMiB={gpu.memoryTotalMiB} />
-      {runs.length > 0 && (
+      {!compact && <GpuSparkline points={history} totalMiB={gpu.memoryTotalMiB} />}
+      {!compact && runs.length > 0 && (
         <ul className="gpu-procs" aria-label={t('gpus.runsOnCard')}>
           {runs.map((r) => (
             <li key={r.runId}>
@@ -82,12 +84,13 @@ export function GpuCard({ gpu, processes, reservedMiB, runNames }: Props): React
           ))}
         </ul>
       )}
-      {others.length > 0 && (
+      {!compact && others.length > 0 && (
         <ul className="gpu-procs other" aria-label={t('gpus.otherProcs')}>
           {others.map((p) => (
-            <li key={p.pid} title={t('gpus.otherProcTitle', { pid: p.pid })} data-testid="gpu-other-proc" data-pid={p.pid}>
+            <li key={p.pid} title={`${t('gpus.otherProcTitle', { pid: p.pid })}\n${p.command ?? ''}`} data-testid="gpu-other-proc" data-pid={p.pid}>
               <span className="mono">{p.name || `pid ${p.pid}`}</span>
               <span className="muted">
+                {p.user ? `${t('gpus.otherProcUser', { user: p.user })} · ` : ''}
                 {t('gpus.otherProgram')} · {gib(p.usedMemoryMiB)}
               </span>
             </li>

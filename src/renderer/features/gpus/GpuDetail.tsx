@@ -1,11 +1,14 @@
 /** Detail panel of one card: memory, utilisation, temperature and power over the last hour (gpus.history, refreshed). */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { GpuHistoryPoint } from '../../../shared/types/gpu.js';
-import { api, errorMessage } from '../../api/client.js';
+import { useDialogFocus } from '../../components/useDialogFocus.js';
 import { useT, type MessageKey } from '../../i18n/index.js';
 import { useBoard } from '../../stores/board.js';
-import { useGpus } from '../../stores/gpus.js';
+import { useGpus, watchHistory } from '../../stores/gpus.js';
+import { formatClock } from '../../i18n/format.js';
+import { useSettings } from '../../stores/settings.js';
+import { ProcessTable } from './ProcessTable.js';
 
 const HOUR = 60 * 60_000;
 const REFRESH_MS = 15_000;
@@ -17,32 +20,22 @@ const CHARTS: { key: keyof GpuHistoryPoint; label: MessageKey; unit: string; col
   { key: 'powerDrawW', label: 'gpus.chart.power', unit: 'W', color: 'var(--mem-reserved)' },
 ];
 
-const clock = (at: number) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-
-export function GpuDetail({ uuid }: { uuid: string }): React.JSX.Element | null {
+export function GpuDetail({ uuid, runNames }: { uuid: string; runNames: Map<string, string> }): React.JSX.Element | null {
   const t = useT();
+  const lang = useSettings((s) => s.settings?.language ?? 'en');
   const gpu = useGpus((s) => s.snapshot?.gpus.find((g) => g.uuid === uuid) ?? null);
+  const processes = useGpus((s) => s.snapshot?.processes);
   const close = () => useBoard.getState().openDetail(null);
-  const [points, setPoints] = useState<GpuHistoryPoint[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    const load = () =>
-      api
-        .call('gpus.history', { uuid, since: Date.now() - HOUR, maxPoints: 600 })
-        .then((p) => live && (setPoints(p), setError(null)))
-        .catch((e) => live && setError(errorMessage(e)));
-    void load();
-    const timer = setInterval(load, REFRESH_MS);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [uuid]);
+  const box = useRef<HTMLElement>(null);
+  // A side panel, not modal: Tab may leave it, but closing it puts the focus back on the card that opened it.
+  useDialogFocus(box);
+  const key = `card:${uuid}`;
+  useEffect(() => watchHistory(key, { uuids: [uuid], since: () => Date.now() - HOUR, until: null, maxPoints: 600, refreshMs: REFRESH_MS }), [key, uuid]);
+  const points = useGpus((s) => s.ranges[key]?.series?.[0] ?? null);
+  const error = useGpus((s) => s.ranges[key]?.error ?? null);
 
   return (
-    <aside className="gpu-detail panel" data-testid="gpu-detail" aria-label={t('gpus.detailTitle')} onKeyDown={(e) => e.key === 'Escape' && close()}>
+    <aside className="gpu-detail panel" data-testid="gpu-detail" ref={box} aria-label={t('gpus.detailTitle')} onKeyDown={(e) => e.key === 'Escape' && close()}>
       <div className="dialog-head">
         <h2>
           {gpu ? `#${gpu.index} ${gpu.name}` : uuid} <span className="muted small">{t('gpus.lastHour')}</span>
@@ -56,8 +49,11 @@ export function GpuDetail({ uuid }: { uuid: string }): React.JSX.Element | null 
           {gpu.uuid}
           {gpu.driverVersion ? ` · ${t('gpus.driver')} ${gpu.driverVersion}` : ''}
           {gpu.pstate ? ` · ${gpu.pstate}` : ''}
+          {gpu.computeCap ? ` · sm ${gpu.computeCap}` : ''}
         </div>
       )}
+      <h3 className="small">{t('gpus.procs.title')}</h3>
+      <ProcessTable uuid={uuid} processes={processes ?? []} runNames={runNames} />
       {error && <div className="badge err">{error}</div>}
       {points === null && !error && <p className="muted">{t('common.loading')}</p>}
       {points && points.length === 0 && <p className="muted">{t('gpus.noHistory')}</p>}
@@ -74,10 +70,10 @@ export function GpuDetail({ uuid }: { uuid: string }): React.JSX.Element | null 
                 <ResponsiveContainer width="100%" height={120}>
                   <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 4 }}>
                     <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-                    <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} tickFormatter={clock} stroke="var(--text-muted)" fontSize={11} />
+                    <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(at: number) => formatClock(lang, at)} stroke="var(--text-muted)" fontSize={11} />
                     <YAxis stroke="var(--text-muted)" fontSize={11} domain={c.unit === '%' ? [0, 100] : ['auto', 'auto']} />
                     <Tooltip
-                      labelFormatter={(at) => clock(Number(at))}
+                      labelFormatter={(at) => formatClock(lang, Number(at))}
                       formatter={(v) => [`${Number(v).toFixed(c.unit === 'GiB' ? 1 : 0)} ${c.unit}`, t(c.label)]}
                       contentStyle={{ background: 'var(--bg-elev)', border: '1px solid var(--border)' }}
                     />

@@ -1,25 +1,17 @@
 /** The exact YAML the run was started with (Trainyard's copy, not the task as edited since), with its path and a copy button. */
 import { useEffect, useState } from 'react';
-import { api, errorMessage } from '../../api/client.js';
+import { errorMessage } from '../../i18n/errorMessage.js';
 import { useT } from '../../i18n/index.js';
+import { useRunDetail } from '../../stores/runDetail.js';
 import { copyText } from './clipboard.js';
 
 export function ConfigTab({ runId }: { runId: string }): React.JSX.Element {
   const t = useT();
-  const [config, setConfig] = useState<{ yaml: string; path: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const config = useRunDetail((s) => s.config[runId]?.value ?? null);
+  const error = useRunDetail((s) => s.config[runId]?.error ?? null);
   const [copied, setCopied] = useState<string | null>(null);
 
-  useEffect(() => {
-    let cancelled = false;
-    api.call('runs.config', { id: runId }).then(
-      (c) => !cancelled && setConfig(c),
-      (e) => !cancelled && setError(errorMessage(e)),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [runId]);
+  useEffect(() => void useRunDetail.getState().loadConfig(runId), [runId]);
 
   if (error) return <div className="empty" role="alert">{t('runs.config.error', { error })}</div>;
   if (!config) return <p className="muted">{t('common.loading')}</p>;

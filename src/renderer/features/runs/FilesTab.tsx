@@ -1,37 +1,25 @@
-/** The run's output folder: checkpoints, adapter, results JSON and plots, with sizes; open or copy a path. */
+/** The run's output folder: checkpoints, adapter, results JSON and plots, with sizes; open or copy a path, download (serve) or open (desktop) what to take away. */
 import { useEffect, useState } from 'react';
-import type { RunFile } from '../../../shared/contract/runs.js';
 import type { Run } from '../../../shared/types/run.js';
-import { api, errorMessage } from '../../api/client.js';
+import { errorMessage } from '../../i18n/errorMessage.js';
 import { useT, type MessageKey } from '../../i18n/index.js';
 import { desktop } from '../../platform/desktopBridge.js';
+import { useRunDetail, watchRunFiles } from '../../stores/runDetail.js';
 import { copyText } from './clipboard.js';
 import { fileKind } from './fileKind.js';
 import { formatBytes } from './format.js';
-import { isActive } from './runList.js';
+import { checkpointDownload, RunDownloads } from './RunDownloads.js';
+import { isActiveStatus } from '../../../shared/domain/runState.js';
 
 export function FilesTab({ run }: { run: Run }): React.JSX.Element {
   const t = useT();
-  const [files, setFiles] = useState<RunFile[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const files = useRunDetail((s) => s.files[run.id]?.value ?? null);
+  const error = useRunDetail((s) => s.files[run.id]?.error ?? null);
   const [note, setNote] = useState<string | null>(null);
-  const live = isActive(run.status);
+  const live = isActiveStatus(run.status);
 
-  useEffect(() => {
-    let cancelled = false;
-    const load = () =>
-      api.call('runs.files', { id: run.id }).then(
-        (f) => !cancelled && (setFiles(f), setError(null)),
-        (e) => !cancelled && setError(errorMessage(e)),
-      );
-    void load();
-    // Checkpoints appear (and rotate away) while training: refresh now and then.
-    const timer = live ? setInterval(() => void load(), 5000) : null;
-    return () => {
-      cancelled = true;
-      if (timer) clearInterval(timer);
-    };
-  }, [run.id, live]);
+  // Checkpoints appear (and rotate away) while training: the store refreshes the list while the run is live.
+  useEffect(() => watchRunFiles(run.id, live), [run.id, live]);
 
   const open = (path: string) => {
     if (desktop) void desktop.openPath(path).catch((e: unknown) => setNote(errorMessage(e)));
@@ -45,6 +33,7 @@ export function FilesTab({ run }: { run: Run }): React.JSX.Element {
       <div className="tab-toolbar">
         <code className="mono muted path">{run.outputDir}</code>
       </div>
+      <RunDownloads run={run} files={files} onError={setNote} />
       {note && <p className="muted" role="status">{note}</p>}
       {files.length === 0 ? (
         <div className="empty">{t('runs.files.none')}</div>
@@ -70,6 +59,15 @@ export function FilesTab({ run }: { run: Run }): React.JSX.Element {
                     <button className="button" onClick={() => open(f.path)}>
                       {desktop ? t('runs.files.open') : t('runs.files.copyPath')}
                     </button>
+                    {!desktop && kind === 'checkpoint' && (
+                      <button
+                        className="button"
+                        data-testid="run-dl-checkpoint"
+                        onClick={() => void checkpointDownload(run, f.name).catch((e: unknown) => setNote(t('runs.files.dl.failed', { error: errorMessage(e) })))}
+                      >
+                        {t('runs.files.dl.checkpoint')}
+                      </button>
+                    )}
                   </td>
                 </tr>
               );

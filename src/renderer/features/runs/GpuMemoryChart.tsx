@@ -1,14 +1,15 @@
 /** Memory used on the run's GPUs between its start and its end (or now), from gpus.history; refreshed while the run is live. */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { Run } from '../../../shared/types/run.js';
-import { api, errorMessage } from '../../api/client.js';
 import { LineChart, type ChartSeries } from '../../components/charts/LineChart.js';
 import type { XY } from '../../components/charts/shape.js';
 import { paletteColor, useChartColors } from '../../components/charts/themeColors.js';
 import { useT } from '../../i18n/index.js';
+import { useGpus, watchHistory } from '../../stores/gpus.js';
 import { useSettings } from '../../stores/settings.js';
 import { formatMiB } from './format.js';
-import { isActive } from './runList.js';
+import { isActiveStatus } from '../../../shared/domain/runState.js';
+import { localeOf } from '../../i18n/format.js';
 
 const REFRESH_MS = 10_000;
 
@@ -16,37 +17,29 @@ export function GpuMemoryChart({ run }: { run: Run }): React.JSX.Element {
   const t = useT();
   const c = useChartColors();
   const lang = useSettings((s) => s.settings?.language ?? 'en');
-  const [data, setData] = useState<XY[][] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const live = isActive(run.status);
+  const live = isActiveStatus(run.status);
   const uuids = run.gpuUuids.join(',');
-
+  const startedAt = run.startedAt;
+  const endedAt = run.endedAt;
+  // The query is the key: a run that ends (or starts) is a new query, watched afresh.
+  const key = `run:${run.id}:${uuids}:${startedAt}:${endedAt}:${live}`;
   useEffect(() => {
     const list = uuids ? uuids.split(',') : [];
-    if (!list.length || run.startedAt == null) return;
-    let cancelled = false;
-    const load = async () => {
-      try {
-        const until = run.endedAt ?? Date.now();
-        const histories = await Promise.all(
-          list.map((uuid) => api.call('gpus.history', { uuid, since: run.startedAt!, until, maxPoints: 600 })),
-        );
-        if (cancelled) return;
-        setData(histories.map((h) => h.flatMap((p) => (p.memoryUsedMiB == null ? [] : [{ x: p.at, y: p.memoryUsedMiB }]))));
-        setError(null);
-      } catch (e) {
-        if (!cancelled) setError(errorMessage(e));
-      }
-    };
-    void load();
-    const timer = live ? setInterval(() => void load(), REFRESH_MS) : null;
-    return () => {
-      cancelled = true;
-      if (timer) clearInterval(timer);
-    };
-  }, [uuids, run.startedAt, run.endedAt, live]);
+    if (!list.length || startedAt == null) return;
+    return watchHistory(key, { uuids: list, since: () => startedAt, until: endedAt, maxPoints: 600, refreshMs: live ? REFRESH_MS : 0 });
+  }, [key, uuids, startedAt, endedAt, live]);
+  const range = useGpus((s) => s.ranges[key]);
+  const error = range?.error ?? null;
+  const fresh = useMemo(
+    () => range?.series?.map((h) => h.flatMap((p): XY[] => (p.memoryUsedMiB == null ? [] : [{ x: p.at, y: p.memoryUsedMiB }]))) ?? null,
+    [range?.series],
+  );
+  // While a changed query (the run just ended) loads, keep drawing this run's last curve instead of "loading".
+  const last = useRef<{ runId: string; data: XY[][] } | null>(null);
+  if (fresh) last.current = { runId: run.id, data: fresh };
+  const data = fresh ?? (last.current?.runId === run.id ? last.current.data : null);
 
-  const time = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const time = new Intl.DateTimeFormat(localeOf(lang), { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   const series: ChartSeries[] = (data ?? []).map((points, i) => ({
     key: `gpu${i}`,
     label: t('runs.gpuList', { gpus: String(run.gpuIndices[i] ?? i) }),

@@ -1,7 +1,7 @@
 /** Notes and tags on a run (what was tried, why it is the good one), saved with runs.update. */
 import { useState } from 'react';
 import type { Run } from '../../../shared/types/run.js';
-import { errorMessage } from '../../api/client.js';
+import { errorMessage } from '../../i18n/errorMessage.js';
 import { useT } from '../../i18n/index.js';
 import { useRuns } from '../../stores/runs.js';
 

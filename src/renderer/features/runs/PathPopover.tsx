@@ -1,6 +1,6 @@
 /** Shows a path the browser cannot open (the engine's disk), with a copy button. */
 import { useState } from 'react';
-import { errorMessage } from '../../api/client.js';
+import { errorMessage } from '../../i18n/errorMessage.js';
 import { useT } from '../../i18n/index.js';
 import { copyText } from './clipboard.js';
 

@@ -2,7 +2,7 @@
 import type { RunProgress, RunStatus } from '../../../shared/types/run.js';
 import { useT } from '../../i18n/index.js';
 import { formatDuration, formatPercent, formatRate } from './format.js';
-import { isActive } from './runList.js';
+import { isActiveStatus } from '../../../shared/domain/runState.js';
 
 interface Props {
   progress: RunProgress | null;
@@ -14,7 +14,7 @@ interface Props {
 export function ProgressBar({ progress, status, compact }: Props): React.JSX.Element {
   const t = useT();
   const pct = progress?.percent ?? (status === 'finished' ? 100 : null);
-  const live = isActive(status);
+  const live = isActiveStatus(status);
   // Without a total (max_steps unknown yet) the bar is indeterminate while live rather than a misleading 0%.
   const indeterminate = pct == null && live;
   return (

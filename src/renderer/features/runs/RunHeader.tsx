@@ -4,13 +4,13 @@ import { useT } from '../../i18n/index.js';
 import { formatDuration, formatEpoch, formatGpus, formatLoss, formatMiB, formatRate, runDurationSeconds } from './format.js';
 import { ProgressBar } from './ProgressBar.js';
 import { RunActions } from './RunActions.js';
-import { isActive } from './runList.js';
+import { isActiveStatus } from '../../../shared/domain/runState.js';
 import { StatusBadge } from './StatusBadge.js';
 import { useNow } from './useNow.js';
 
 export function RunHeader({ run }: { run: Run }): React.JSX.Element {
   const t = useT();
-  const live = isActive(run.status);
+  const live = isActiveStatus(run.status);
   const now = useNow(live);
   const p = run.progress;
   const gpus = formatGpus(run.gpuIndices);
@@ -31,9 +31,16 @@ export function RunHeader({ run }: { run: Run }): React.JSX.Element {
         <h1 className="run-title" data-testid="run-title">
           {run.name}
         </h1>
-        <span className="badge mono" title={t('runs.gpusHint')}>
-          {gpus ? t('runs.gpuList', { gpus }) : t('runs.cpu')}
-        </span>
+        {run.slurm ? (
+          <span className="badge mono" data-testid="run-slurm-badge" title={run.slurm.nodeList || undefined}>
+            {t('runs.slurmBadge', { partition: run.slurm.partition, id: run.slurm.jobId })} · {run.slurm.state}
+          </span>
+        ) : (
+          <span className="badge mono" title={t('runs.gpusHint')}>
+            {gpus ? t('runs.gpuList', { gpus }) : t('runs.cpu')}
+          </span>
+        )}
+        {run.slurm?.reason && run.status === 'starting' && <span className="badge warn">{t('runs.slurmPending', { reason: run.slurm.reason })}</span>}
         {run.exitCode != null && !live && (
           <span className={`badge mono ${run.exitCode === 0 ? 'ok' : 'err'}`} data-testid="run-exit-code">
             {t('runs.exitCode', { code: run.exitCode })}

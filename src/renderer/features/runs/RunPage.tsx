@@ -1,6 +1,6 @@
 /** One run's page: header with progress and actions, the failure reason, and tabs (live, config, files, notes). */
 import { useEffect, useState } from 'react';
-import { errorMessage } from '../../api/client.js';
+import { errorMessage } from '../../i18n/errorMessage.js';
 import { useT, type MessageKey } from '../../i18n/index.js';
 import { useRuns } from '../../stores/runs.js';
 import { useUi } from '../../stores/ui.js';
@@ -8,11 +8,13 @@ import { ConfigTab } from './ConfigTab.js';
 import { FailureBanner } from './FailureBanner.js';
 import { FilesTab } from './FilesTab.js';
 import { NotesTab } from './NotesTab.js';
+import { OomFixes } from './OomFixes.js';
 import { RunCharts } from './RunCharts.js';
 import { RunHeader } from './RunHeader.js';
 import { RunTerminal } from './RunTerminal.js';
+import { SlurmJobTab } from './SlurmJobTab.js';
 
-type Tab = 'live' | 'config' | 'files' | 'notes';
+type Tab = 'live' | 'config' | 'files' | 'notes' | 'slurm';
 const TABS: Tab[] = ['live', 'config', 'files', 'notes'];
 
 export function RunPage({ runId }: { runId: string }): React.JSX.Element {
@@ -53,9 +55,15 @@ export function RunPage({ runId }: { runId: string }): React.JSX.Element {
     <div className="run-page" data-testid="run-page" data-run-id={run.id}>
       {back}
       <RunHeader run={run} />
+      {run.outputDir && (
+        <p className="muted run-output-dir" data-testid="run-output-dir">
+          {t('runs.outputDir')} <span className="mono" title={run.outputDir}>{run.outputDir}</span>
+        </p>
+      )}
       {run.failure && (run.status === 'failed' || run.status === 'lost') && <FailureBanner run={run} />}
+      {run.status === 'failed' && run.failure?.kind === 'oom' && <OomFixes run={run} />}
       <div className="tabs" role="tablist">
-        {TABS.map((k) => (
+        {(run.slurm ? [...TABS, 'slurm' as const] : TABS).map((k) => (
           <button
             key={k}
             role="tab"
@@ -77,6 +85,7 @@ export function RunPage({ runId }: { runId: string }): React.JSX.Element {
       {tab === 'config' && <ConfigTab runId={run.id} />}
       {tab === 'files' && <FilesTab run={run} />}
       {tab === 'notes' && <NotesTab run={run} />}
+      {tab === 'slurm' && <SlurmJobTab run={run} />}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 /** One row of the run list: status, name (with tags), GPUs, progress, last loss, duration, start time. */
 import type { Run } from '../../../shared/types/run.js';
-import { useT } from '../../i18n/index.js';
+import { msg } from '../../../shared/messages/message.js';
+import { useSay, useT } from '../../i18n/index.js';
 import { useSettings } from '../../stores/settings.js';
 import { useUi } from '../../stores/ui.js';
 import { formatDuration, formatGpus, formatLoss, formatStarted, runDurationSeconds } from './format.js';
@@ -9,6 +10,7 @@ import { StatusBadge } from './StatusBadge.js';
 
 export function RunRow({ run, now }: { run: Run; now: number }): React.JSX.Element {
   const t = useT();
+  const say = useSay();
   const navigate = useUi((s) => s.navigate);
   const lang = useSettings((s) => s.settings?.language ?? 'en');
   const open = () => navigate('runs', run.id);
@@ -32,12 +34,17 @@ export function RunRow({ run, now }: { run: Run; now: number }): React.JSX.Eleme
       </td>
       <td className="run-name-cell">
         <span className="run-name">{run.name}</span>
+        {run.box && (
+          <span className={`badge${run.boxState === 'reachable' ? '' : ' err'}`} data-testid="run-box" title={t(`remotes.state.${run.boxState ?? 'connecting'}`)}>
+            {run.box}
+          </span>
+        )}
         {run.tags.map((tag) => (
           <span key={tag} className="tag">
             {tag}
           </span>
         ))}
-        {run.failure && <div className="run-failure-line" title={run.failure.message}>{t(`runs.failure.kind.${run.failure.kind}`)}</div>}
+        {run.failure && <div className="run-failure-line" title={say(run.failure.message)}>{say(msg(`failure.kind.${run.failure.kind}`))}</div>}
       </td>
       <td className="mono">{gpus ?? t('runs.cpu')}</td>
       <td className="progress-cell">

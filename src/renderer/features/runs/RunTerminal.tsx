@@ -5,12 +5,13 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import type { Run } from '../../../shared/types/run.js';
-import { api, errorMessage } from '../../api/client.js';
+import { errorMessage } from '../../i18n/errorMessage.js';
 import { useT } from '../../i18n/index.js';
 import { localToast } from '../../stores/toasts.js';
-import { createAckBatcher } from './ackBatcher.js';
+import { attachTerminal, resizeTerminal, sendTerminalInput } from '../../stores/terminal.js';
 import { copyText } from './clipboard.js';
-import { isActive } from './runList.js';
+import { isActiveStatus } from '../../../shared/domain/runState.js';
+import type { TerminalHandle } from './terminalHandle.js';
 import { TerminalSearch } from './TerminalSearch.js';
 
 /** A terminal is dark in both themes: trainer output uses ANSI colours chosen for dark backgrounds. */
@@ -18,18 +19,13 @@ const THEME = { background: '#0b0e12', foreground: '#d6dbe2', cursor: '#d6dbe2',
 // RIS (full reset): queued in order with the data, unlike term.reset() which would also wipe writes still in xterm's queue.
 const FULL_RESET = '\x1bc';
 
-export interface TerminalHandle {
-  term: Terminal;
-  search: SearchAddon;
-}
-
 export function RunTerminal({ run }: { run: Run }): React.JSX.Element {
   const t = useT();
   const hostRef = useRef<HTMLDivElement>(null);
   const [handle, setHandle] = useState<TerminalHandle | null>(null);
   // An empty black box reads as "broken": say so when the run has printed nothing (yet).
   const [hasOutput, setHasOutput] = useState(false);
-  const live = isActive(run.status);
+  const live = isActiveStatus(run.status);
   // Read by xterm callbacks registered once; a ref avoids re-creating the terminal when the status changes.
   const liveRef = useRef(live);
   liveRef.current = live;
@@ -60,17 +56,18 @@ export function RunTerminal({ run }: { run: Run }): React.JSX.Element {
     };
     safeFit();
 
-    const acks = createAckBatcher((sub, bytes) => void api.call('terminal.ack', { sub, bytes }).catch(() => undefined));
-    const off = api.subscribe('terminal.data', { id: runId }, (evt, sub) => {
-      if (evt.replay) term.write(FULL_RESET);
-      const n = evt.data.length;
-      if (n > 0) setHasOutput(true);
-      term.write(evt.data, () => acks.add(sub, n));
+    // The terminal store holds the one subscription of this run's output (and its flow control); we only render.
+    const detach = attachTerminal(runId, {
+      write(evt, done) {
+        if (evt.replay) term.write(FULL_RESET);
+        if (evt.data.length > 0) setHasOutput(true);
+        term.write(evt.data, done);
+      },
     });
 
     const onInput = term.onData((data) => {
       if (!liveRef.current) return;
-      api.call('terminal.input', { id: runId, data }).catch((e: unknown) => localToast('error', tRef.current('runs.err.input'), errorMessage(e)));
+      sendTerminalInput(runId, data).catch((e: unknown) => localToast('error', tRef.current('runs.err.input'), errorMessage(e)));
     });
     let resizeTimer: ReturnType<typeof setTimeout> | null = null;
     const sendSize = () => {
@@ -78,7 +75,7 @@ export function RunTerminal({ run }: { run: Run }): React.JSX.Element {
       if (resizeTimer) clearTimeout(resizeTimer);
       // Debounced: dragging a window edge fires dozens of resizes, and each repaints the trainer's progress bars.
       resizeTimer = setTimeout(() => {
-        void api.call('terminal.resize', { id: runId, cols: term.cols, rows: term.rows }).catch(() => undefined);
+        resizeTerminal(runId, term.cols, term.rows);
       }, 150);
     };
     const onResize = term.onResize(sendSize);
@@ -97,8 +94,7 @@ export function RunTerminal({ run }: { run: Run }): React.JSX.Element {
 
     setHandle({ term, search });
     return () => {
-      off();
-      acks.dispose();
+      detach();
       if (resizeTimer) clearTimeout(resizeTimer);
       onInput.dispose();
       onResize.dispose();

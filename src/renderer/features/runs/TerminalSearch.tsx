@@ -1,9 +1,10 @@
 /** Terminal toolbar: find in the visible scrollback (xterm search), search the whole log file (runs.searchLog), copy the selection. */
 import { useEffect, useState } from 'react';
-import { api, errorMessage } from '../../api/client.js';
+import { searchRunLog } from '../../stores/terminal.js';
+import { errorMessage } from '../../i18n/errorMessage.js';
 import { useT } from '../../i18n/index.js';
 import { copyText } from './clipboard.js';
-import type { TerminalHandle } from './RunTerminal.js';
+import type { TerminalHandle } from './terminalHandle.js';
 
 const DECORATIONS = {
   matchBackground: '#854d0e',
@@ -42,7 +43,7 @@ export function TerminalSearch({ runId, handle }: { runId: string; handle: Termi
     setBusy(true);
     setNote(null);
     try {
-      setHits(await api.call('runs.searchLog', { id: runId, query: query.slice(0, 500), limit: 200 }));
+      setHits(await searchRunLog(runId, query));
     } catch (e) {
       setNote(t('runs.search.failed', { error: errorMessage(e) }));
     } finally {

@@ -1,16 +1,9 @@
 /** Pure formatting of run figures (durations, ETA, sizes, rates, losses) shared by the list and the run page. */
 import type { Run } from '../../../shared/types/run.js';
+import { localeOf } from '../../i18n/format.js';
 
-/** Language-neutral clock form (H:MM:SS, M:SS): reads the same in English and Chinese, no unit words to translate. */
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return '—';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${pad(m)}:${pad(sec)}` : `${m}:${pad(sec)}`;
-}
+// The duration clock is one rule for every view (src/renderer/i18n/format.ts).
+export { formatDuration } from '../../i18n/format.js';
 
 /** Seconds the run has been (or was) running: from startedAt to endedAt, or to `now` while it is live. */
 export function runDurationSeconds(run: Pick<Run, 'startedAt' | 'endedAt'>, now: number): number | null {
@@ -70,13 +63,12 @@ export function formatEpoch(e: number | null | undefined): string {
 /** Date and time in the UI language's form; today's runs show the time only. */
 export function formatStarted(ms: number | null | undefined, lang: 'en' | 'zh', now: number): string {
   if (ms == null) return '—';
-  const locale = lang === 'zh' ? 'zh-CN' : 'en-GB';
   const d = new Date(ms);
   const sameDay = new Date(now).toDateString() === d.toDateString();
   const opts: Intl.DateTimeFormatOptions = sameDay
     ? { hour: '2-digit', minute: '2-digit' }
     : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' };
-  return new Intl.DateTimeFormat(locale, opts).format(d);
+  return new Intl.DateTimeFormat(localeOf(lang), opts).format(d);
 }
 
 /** "GPU 0, 1" style list; an empty placement means the run was started on the CPU. */

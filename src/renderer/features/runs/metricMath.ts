@@ -1,60 +1,42 @@
-/** Turns a run's metric points into chart series: the effective history across resumed segments, and segment markers. */
+/** Turns a run's metric points into chart series (any field on any x axis, EMA-smoothed) and merges live points into what the page holds. */
+import type { CurveAxis } from '../../../shared/types/compare.js';
 import type { MetricPoint } from '../../../shared/types/run.js';
+import { axisXs } from '../../../shared/domain/runHistory.js';
+import { emaSmooth } from '../../../shared/util/ema.js';
 import type { XY } from '../../components/charts/shape.js';
 
-export interface SegmentMarker {
-  /** Step where the resumed segment starts (the checkpoint it resumed from). */
-  step: number;
-  segment: number;
+/** A stored column, or a key of the point's `extra` map (grad_norm, accuracy, …). */
+export type MetricField = 'loss' | 'evalLoss' | 'lr' | { extra: string };
+
+const valueOf = (p: MetricPoint, field: MetricField): number | null | undefined =>
+  typeof field === 'string' ? p[field] : p.extra?.[field.extra];
+
+/**
+ * One field of an effective history as {x, y} on `axis`, EMA-smoothed with `smoothing` (0 = raw; the same debiased EMA
+ * as Compare and TensorBoard). Points without the field or without an x on that axis are skipped.
+ */
+export function fieldSeries(points: readonly MetricPoint[], field: MetricField, axis: CurveAxis = 'step', smoothing = 0): XY[] {
+  const xs = axisXs(points, axis);
+  const raw: { x: number; y: number }[] = [];
+  points.forEach((p, i) => {
+    const y = valueOf(p, field);
+    const x = xs[i];
+    if (y != null && Number.isFinite(y) && x != null) raw.push({ x, y });
+  });
+  const ys = emaSmooth(
+    raw.map((r) => r.y),
+    smoothing,
+  );
+  return raw.map((r, i) => ({ x: r.x, y: ys[i]! }));
 }
 
 /**
- * A resumed segment re-runs steps from its checkpoint onward, so the earlier segment's points at or after that step are
- * superseded: drop them, keeping one continuous curve (what the model actually went through), like a rewind.
+ * Identity of a point for de-duplication between the initial load and live events: eval rows, train rows and the
+ * console-only rows (grad_norm beside a trainer_log run) of one step are distinct.
  */
-export function effectiveHistory(points: readonly MetricPoint[]): MetricPoint[] {
-  const firstStep = new Map<number, number>();
-  for (const p of points) {
-    const cur = firstStep.get(p.segment);
-    if (cur === undefined || p.step < cur) firstStep.set(p.segment, p.step);
-  }
-  const segments = [...firstStep.keys()].sort((a, b) => a - b);
-  // For each segment, the lowest start step of any later segment: where its points stop counting.
-  const cutoff = new Map<number, number>();
-  let min = Infinity;
-  for (let i = segments.length - 1; i >= 0; i--) {
-    cutoff.set(segments[i]!, min);
-    min = Math.min(min, firstStep.get(segments[i]!)!);
-  }
-  return points
-    .filter((p) => p.step < (cutoff.get(p.segment) ?? Infinity))
-    .sort((a, b) => a.step - b.step || a.segment - b.segment);
-}
-
-export function segmentMarkers(points: readonly MetricPoint[]): SegmentMarker[] {
-  const first = new Map<number, number>();
-  for (const p of points) {
-    if (p.segment === 0) continue;
-    const cur = first.get(p.segment);
-    if (cur === undefined || p.step < cur) first.set(p.segment, p.step);
-  }
-  return [...first.entries()].map(([segment, step]) => ({ segment, step })).sort((a, b) => a.segment - b.segment);
-}
-
-type NumericField = 'loss' | 'evalLoss' | 'lr';
-
-export function fieldSeries(points: readonly MetricPoint[], field: NumericField): XY[] {
-  const out: XY[] = [];
-  for (const p of points) {
-    const y = p[field];
-    if (y != null && Number.isFinite(y)) out.push({ x: p.step, y });
-  }
-  return out;
-}
-
-/** Identity of a point for de-duplication between the initial load and live events (eval and train rows share steps). */
 export function pointKey(p: MetricPoint): string {
-  return `${p.segment}:${p.step}:${p.evalLoss != null ? 'e' : 't'}`;
+  const kind = p.evalLoss != null ? 'e' : p.loss != null || p.lr != null ? 't' : 'x';
+  return `${p.segment}:${p.step}:${kind}`;
 }
 
 /** Appends live points to what we have, dropping the ones we already hold (a live batch can overlap the load). */

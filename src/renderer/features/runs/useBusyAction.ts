@@ -1,6 +1,6 @@
 /** Runs one user action at a time: disables its buttons while it runs and turns an error into a toast under `errKey`. */
 import { useState } from 'react';
-import { errorMessage } from '../../api/client.js';
+import { errorMessage } from '../../i18n/errorMessage.js';
 import { useT, type MessageKey } from '../../i18n/index.js';
 import { localToast } from '../../stores/toasts.js';
 

@@ -1,0 +1,20 @@
+/** English strings of the config editor (CodeMirror): completion, diff against the file on disk, save back. */
+export const editor = {
+  'editor.open': 'Edit config…',
+  'editor.title': 'Edit “{name}”',
+  'editor.file': 'File: {path}',
+  'editor.noFile': 'This task has no file on disk (dropped in a browser, or a copy): saving changes the task only.',
+  'editor.loading': 'Loading the editor…',
+  'editor.diff': 'Diff with the file on disk',
+  'editor.save': 'Save to file',
+  'editor.saveTask': 'Save',
+  'editor.saved': 'Saved {path}',
+  'editor.savedTask': 'Saved “{name}”',
+  'editor.unchanged': 'No changes',
+  'editor.issues': '{errors} errors, {warnings} warnings',
+  'editor.hover.type': 'type {type}',
+  'editor.hover.default': 'default {value}',
+  'editor.err.save': 'Not saved',
+  'editor.err.load': 'Cannot read the file',
+  'editor.err.conflict': '{file} changed on disk since the editor loaded it. Your edits stay here: turn on the diff to see what differs, copy what you need, then close and open the editor again to start from the file as it is now.',
+};

@@ -1,0 +1,21 @@
+/** What the Slurm lanes say when a job does not finish: Slurm's terms, and what to change. */
+export const slurm = {
+  'slurm.oom': 'Slurm job {job} ran out of memory{reason}.',
+  'slurm.fix.oom': 'Ask for more memory (a partition with larger nodes) or lower per_device_train_batch_size / cutoff_len.',
+  'slurm.timeout': 'Slurm job {job} reached its time limit{reason}.',
+  'slurm.fix.timeout': 'Set a longer time limit (Settings → Slurm or the task), or resume from the last checkpoint.',
+  'slurm.nodeFail': 'A node of Slurm job {job} failed{reason}.',
+  'slurm.fix.nodeFail': 'Resume from the last checkpoint; Slurm drains the failed node.',
+  'slurm.cancelled': 'Slurm job {job} was cancelled outside Trainyard{reason}.',
+  'slurm.fix.cancelled': 'Someone ran scancel, or an administrator or the scheduler cancelled it; queue it again.',
+  'slurm.deadline': 'Slurm job {job} missed its deadline{reason}.',
+  'slurm.fix.deadline': 'Queue it again with a later deadline.',
+  'slurm.ended': 'Slurm job {job} ended {state}{exit}{reason}.',
+  'slurm.exitCode': ' with exit code {code}',
+  'slurm.reason': ' ({reason})',
+  'slurm.fix.ended': "The trainer's output is in the run's console log.",
+  'slurm.refused': 'Slurm refused the job: {detail}',
+  'slurm.fix.refused': 'Check the partition, account, QoS and time limit (Settings → Slurm or the task), then queue it again.',
+  'slurm.forgotten': 'Slurm no longer knows job {job}, and it left no exit status.',
+  'slurm.fix.forgotten': "Look at the run's console log; queue it again if it did not finish.",
+} as const;
