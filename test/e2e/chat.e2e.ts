@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/fixtures.js';
 import { alive } from '../helpers/process.js';
-import { connectApi, launchBrowser, screenshot, startServe, waitUntil, type ServeProcess } from './harness.js';
+import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown, waitUntil } from './harness.js';
 
 const examples = join(repoRoot, 'resources', 'examples');
 const outRoot = mkdtempSync(join(tmpdir(), 'trainyard-chat-out-'));
@@ -59,12 +59,16 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
 }, 900_000);
-afterAll(async () => {
-  for (const s of (await api?.call('chat.servers', {}).catch(() => [])) ?? []) await api.call('chat.stopServer', { serverId: s.id }).catch(() => undefined);
-  api?.close();
-  await browser?.close();
-  await serve?.stop();
-});
+afterAll(() =>
+  tearDown({
+    first: async () => {
+      for (const s of (await api?.call('chat.servers', {}).catch(() => [])) ?? []) await api.call('chat.stopServer', { serverId: s.id }).catch(() => undefined);
+    },
+    api,
+    browser,
+    serves: [serve],
+  }),
+);
 
 describe('chat', () => {
   let first = '';
@@ -99,6 +103,10 @@ describe('chat', () => {
     expect(partials.length).toBeGreaterThanOrEqual(2);
     const answer = await done.getByTestId('chat-msg-body').innerText();
     expect(answer.length).toBeGreaterThan(0);
+    // Each piece is shown once: every partial text is the start of the final answer (a doubled subscription
+    // appended each piece twice: "Yo" → "YoYo").
+    const flat = (t: string) => t.replace(/\s+/g, ' ').trim();
+    for (const p of partials) expect(flat(answer).startsWith(flat(p)), `partial "${p}" of "${answer}"`).toBe(true);
     if (baseModel === shipped) expect(answer.toLowerCase()).toContain(spot.expected.toLowerCase());
     expect(await done.getByTestId('chat-msg-stats').innerText()).toMatch(/tok\/s/);
     await screenshot(page, 'chat-answer-en');
@@ -122,6 +130,29 @@ describe('chat', () => {
     expect(votes.reduce((n, v) => n + v.wins, 0)).toBe(1);
     expect(votes.reduce((n, v) => n + v.losses, 0)).toBe(1);
   }, 900_000);
+
+  it('lists chat servers apart from training runs; the run list searches and sorts', async () => {
+    const servers = await api.call('chat.servers', {});
+    expect(servers.length).toBeGreaterThan(0);
+    await page.getByTestId('nav-runs').click();
+    await page.getByTestId('runs-table').waitFor();
+    const rowIds = async () => page.locator('[data-testid="run-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
+    // Training runs only by default: a chat server is not a training run.
+    const training = await rowIds();
+    for (const s of servers) expect(training).not.toContain(s.id);
+    expect(training.length).toBeGreaterThanOrEqual(2);
+    await page.getByTestId('runs-kind-api').click();
+    await expect.poll(rowIds).toContain(servers[0]!.id);
+    await page.getByTestId('runs-kind-train').click();
+    await page.getByTestId('runs-search').fill(second);
+    await expect.poll(async () => (await rowIds()).length).toBe(1);
+    await page.getByTestId('runs-search').fill('');
+    await page.getByTestId('runs-sort-name').click();
+    const names = await page.locator('[data-testid="run-row"] .run-name').allInnerTexts();
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, undefined, { numeric: true })));
+    await screenshot(page, 'runs-list-en');
+    await page.getByTestId('nav-chat').click();
+  }, 120_000);
 
   it('shows the servers in Chinese, then closing the chat stops its server process', async () => {
     await api.call('settings.update', { language: 'zh' });

@@ -7,10 +7,10 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/core/store/db.js';
-import { MetricsRepo } from '../../src/core/store/metricsRepo.js';
-import { RunsRepo } from '../../src/core/store/runsRepo.js';
+import { createMetricsRepo } from '../../src/core/store/metricsRepo.js';
+import { createRunsRepo } from '../../src/core/store/runsRepo.js';
 import { resourcesDir } from '../helpers/fixtures.js';
-import { connectApi, launchBrowser, screenshot, startServe, type ServeProcess } from './harness.js';
+import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown } from './harness.js';
 
 const run = promisify(execFile);
 const python = process.env.TRAINYARD_PYTHON ?? '/usr/bin/python3';
@@ -46,7 +46,7 @@ async function train(name: string, lr: string, base: string): Promise<{ config: 
 function seed(id: string, t: { config: string; out: string }, createdAt: number): void {
   const db = openDb(join(dataDir, 'trainyard.db'));
   const lines = readFileSync(join(t.out, 'trainer_log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string | undefined>);
-  new RunsRepo(db).save({
+  createRunsRepo(db).save({
     id, name: id, kind: 'train', taskId: 'support', sweepId: 'lr-sweep', parentRunId: null, status: 'finished', gpuIndices: [0], gpuUuids: ['cpu'],
     outputDir: t.out, runDir: t.out, configPath: t.config, workDir: join(resourcesDir, 'examples'), argv: [], env: {}, masterPort: null, pid: null,
     holderPid: null, exitCode: 0, signal: null, failure: null, estimateMiB: 600, peakMiB: 420, progress: null, tags: ['e2e'], notes: '',
@@ -56,7 +56,7 @@ function seed(id: string, t: { config: string; out: string }, createdAt: number)
     seq: i, step: Number(l.current_steps), segment: 0, at: null, elapsedSeconds: hms(String(l.elapsed_time)),
     loss: num(l.loss), lr: num(l.lr), epoch: num(l.epoch), totalTokens: num(l.total_tokens),
   }));
-  new MetricsRepo(db).commit(id, points, { source: 'trainer_log', offset: 0, seq: points.length, segment: 0, lastStep: 6, state: {} });
+  createMetricsRepo(db).commit(id, points, { source: 'trainer_log', offset: 0, seq: points.length, segment: 0, lastStep: 6, state: {} });
   db.close();
 }
 
@@ -81,10 +81,7 @@ beforeAll(async () => {
   await page.goto(serve.url);
   await page.getByTestId('nav-compare').click();
 }, 600_000);
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
+afterAll(() => tearDown({ browser, serves: [serve] }));
 
 describe('compare view', () => {
   it('shows both runs, only differing parameters by default, and the loss curves overlaid', async () => {
@@ -123,8 +120,20 @@ describe('compare view', () => {
     expect(lines.find((l) => l.startsWith('lr-high'))).toMatch(/,0\.005$/);
   });
 
-  it('spot-checks one run through its chat server and fills accuracy and latency', async () => {
+  it('picks the evaluation dataset from the run\'s registry and warns about the one it trained on', async () => {
     await page.locator('[data-run-id="lr-high"] [data-testid="compare-evaluate"]').click();
+    const select = page.getByTestId('predict-dataset');
+    await expect.poll(() => select.locator('option').count()).toBeGreaterThan(2);
+    const options = await select.locator('option').allInnerTexts();
+    expect(options.some((o) => /support_shop.*trained/.test(o))).toBe(true);
+    await select.selectOption('support_shop');
+    await page.getByTestId('predict-training-warning').waitFor();
+    await select.selectOption('billing_telecom');
+    await page.getByTestId('predict-training-warning').waitFor({ state: 'detached' });
+    await screenshot(page, 'compare-evaluate-en');
+  });
+
+  it('spot-checks one run through its chat server and fills accuracy and latency', async () => {
     await page.getByTestId('spot-file').setInputFiles(join(resourcesDir, 'examples', 'data', 'spot-check.jsonl'));
     await page.getByTestId('spot-run').click();
     // Wait for the end either way, so a failure shows its message instead of a bare timeout.

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/fixtures.js';
-import { launchBrowser, screenshot, startServe, type ServeProcess } from './harness.js';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown } from './harness.js';
 
 const fakeBin = join(repoRoot, 'test', 'fixtures', 'bin');
 let browser: Browser;
@@ -13,10 +15,14 @@ const cleanup: (() => Promise<unknown> | void)[] = [];
 beforeAll(async () => {
   browser = await launchBrowser();
 });
-afterAll(async () => {
-  for (const c of cleanup.reverse()) await c();
-  await browser?.close();
-});
+afterAll(() =>
+  tearDown({
+    first: async () => {
+      for (const c of cleanup.reverse()) await c();
+    },
+    browser,
+  }),
+);
 
 async function serveWith(env: NodeJS.ProcessEnv): Promise<ServeProcess> {
   const serve = await startServe({ env: { PATH: `${fakeBin}:${process.env.PATH}`, ...env } });
@@ -41,6 +47,49 @@ describe('GPU cards', () => {
       expect(await page.locator(`[data-testid="gpu-card"][data-index="${other}"] [data-pid="${proc.pid}"]`).count()).toBe(0);
     }
     await screenshot(page, 'gpus-external-process');
+    await page.close();
+  });
+
+  it('8 cards open as a table listing each process with pid, user and command; host CPU and RAM; the card detail lists them too', async () => {
+    const proc: ChildProcess = spawn('sleep', ['121'], { env: { ...process.env, CUDA_VISIBLE_DEVICES: '3', FAKE_GPU_MEM_MIB: '9000' }, stdio: 'ignore' });
+    cleanup.push(() => void proc.kill());
+    const serve = await serveWith({ FAKE_GPUS: '8:NVIDIA H200:143771' });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(serve.url);
+    const row = page.locator('[data-testid="gpu-table-row"][data-index="3"]');
+    const proc3 = row.locator(`[data-testid="gpu-table-proc"][data-pid="${proc.pid}"]`);
+    await proc3.waitFor({ timeout: 20_000 });
+    expect(await proc3.innerText()).toContain(userInfo().username);
+    expect(await proc3.getAttribute('title')).toBe('sleep 121');
+    expect(await page.getByTestId('gpu-table-row').count()).toBe(8);
+    expect(await page.getByTestId('gpu-view-table').getAttribute('aria-pressed')).toBe('true');
+    await page.getByTestId('host-cpu').filter({ hasText: /CPU \d+%/ }).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('host-ram').innerText()).toMatch(/RAM [\d.]+ GiB \/ [\d.]+ GiB/);
+    await screenshot(page, 'gpus-table-en');
+    const docs = join(repoRoot, 'docs', 'screenshots');
+    mkdirSync(docs, { recursive: true });
+    copyFileSync(join(repoRoot, 'test-results', 'gpus-table-en.png'), join(docs, 'gpus-table-en.png'));
+
+    // The card's detail: the same process in the nvitop-like table, with its full command line.
+    await row.getByRole('button').first().click();
+    const detailRow = page.getByTestId('gpu-detail').locator(`[data-testid="gpu-proc-row"][data-pid="${proc.pid}"]`);
+    await detailRow.waitFor();
+    expect(await detailRow.innerText()).toMatch(new RegExp(`${proc.pid}\\s+${userInfo().username}\\s+sleep 121\\s+8.8 GiB\\s+not Trainyard`));
+    await page.keyboard.press('Escape');
+
+    // Back to cards: the card shows who runs the process.
+    await page.getByTestId('gpu-view-cards').click();
+    const other = page.locator(`[data-testid="gpu-card"][data-index="3"] [data-testid="gpu-other-proc"][data-pid="${proc.pid}"]`);
+    await other.waitFor();
+    expect(await other.innerText()).toContain(`by ${userInfo().username}`);
+
+    const api = await connectApi(serve);
+    await api.call('settings.update', { language: 'zh' });
+    api.close();
+    await page.getByTestId('gpu-view-table').filter({ hasText: '表格' }).click();
+    await page.getByTestId('host-ram').filter({ hasText: '内存' }).waitFor();
+    await screenshot(page, 'gpus-table-zh');
+    copyFileSync(join(repoRoot, 'test-results', 'gpus-table-zh.png'), join(docs, 'gpus-table-zh.png'));
     await page.close();
   });
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { wsTransport } from '../../src/server/wsTransport.js';
+import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../src/shared/auth.js';
 import type { Methods, Topics } from '../../src/shared/contract/index.js';
 import { createRpcClient, type RpcClient } from '../../src/shared/rpc/client.js';
 import { repoRoot } from '../helpers/fixtures.js';
@@ -81,7 +82,8 @@ export async function startServe(opts: { dataDir?: string; env?: NodeJS.ProcessE
   return {
     url,
     origin: u.origin,
-    token: u.searchParams.get('token')!,
+    // The token rides in the fragment (#token=…), which the browser never sends to the server.
+    token: new URLSearchParams(u.hash.slice(1)).get('token')!,
     port: Number(u.port),
     dataDir,
     child,
@@ -123,7 +125,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** A WebSocket client of the engine (same contract as the UI), to read what the UI does not show and to set up state. */
 export function connectApi(s: ServeProcess): Promise<RpcClient<Methods, Topics>> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws?token=${s.token}`, { headers: { Origin: s.origin } });
+    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws`, [WS_PROTOCOL, WS_TOKEN_PREFIX + s.token], { headers: { Origin: s.origin } });
     ws.once('error', reject);
     ws.once('open', () => resolve(createRpcClient<Methods, Topics>(wsTransport(ws))));
   });
@@ -146,4 +148,44 @@ export async function waitUntil<T>(
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** Resolves with whether `p` settled within `ms`; a step that overran is named on stderr instead of hanging the hook. */
+async function within(what: string, p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((r) => (timer = setTimeout(() => r(false), ms))),
+  ]);
+  clearTimeout(timer);
+  if (!settled) console.error(`e2e clean-up: ${what} did not finish within ${ms / 1000} s; going on`);
+  return settled;
+}
+
+/**
+ * The end of every e2e file: `first` (stop runs, chat servers…), then the API client, the browser (its contexts first:
+ * Chromium's Browser.close() can wait forever on a download, playwright#22185) and the engines. Each step is bounded
+ * so a clean-up that hangs on a slow machine reports which one it was and never fails a file whose tests passed; an
+ * engine that ignores SIGTERM is killed, and said so.
+ */
+export async function tearDown(parts: {
+  first?: () => Promise<unknown>;
+  api?: { close(): void };
+  browser?: Browser;
+  serves?: (ServeProcess | undefined)[];
+}): Promise<void> {
+  if (parts.first) await within('stopping what the tests started', parts.first(), 30_000);
+  parts.api?.close();
+  if (parts.browser) {
+    await within('closing the browser contexts', Promise.all(parts.browser.contexts().map((c) => c.close())), 20_000);
+    await within('closing the browser', parts.browser.close(), 20_000);
+  }
+  await Promise.all(
+    (parts.serves ?? []).map(async (s) => {
+      if (s && !(await within(`serve on port ${s.port} exiting on SIGTERM`, s.stop(), 30_000))) await s.stop('SIGKILL');
+    }),
+  );
 }

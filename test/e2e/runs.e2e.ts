@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { engineZh } from '../../src/shared/messages/zhCatalogue.js';
 import type { Run } from '../../src/shared/types/run.js';
 import { repoRoot } from '../helpers/fixtures.js';
-import { connectApi, launchBrowser, screenshot, startServe, waitUntil, type ServeProcess } from './harness.js';
+import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown, waitUntil } from './harness.js';
 
 const examples = join(repoRoot, 'resources', 'examples');
 const outRoot = mkdtempSync(join(tmpdir(), 'trainyard-runs-out-'));
@@ -45,6 +46,8 @@ function config(model: string): string {
     .replace(/^dataset_dir: (.+)$/m, (_m, p: string) => `dataset_dir: ${join(examples, p.trim())}`)
     .replace(/^output_dir: .+$/m, `output_dir: ${join(outRoot, 'support')}`)
     .replace(/^logging_steps: .+$/m, 'logging_steps: 2')
+    // Early checkpoints: the resume test needs one before the stop (resume is offered only from a checkpoint).
+    .replace(/^save_steps: .+$/m, 'save_steps: 4')
     .replace(/^num_train_epochs: .+$/m, 'num_train_epochs: 20.0');
 }
 
@@ -57,18 +60,22 @@ beforeAll(async () => {
   api = await connectApi(serve);
   await api.call('settings.update', { trainer: { kind: 'demo' } });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+  page = await browser.newPage({ viewport: { width: 1440, height: 960 }, acceptDownloads: true });
 });
 // What the page showed when a step failed is the first thing to look at.
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail' && page) await screenshot(page, `runs-failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 40)}`);
 });
-afterAll(async () => {
-  for (const id of [runId, resumedId]) if (id) await api?.call('runs.stop', { id }).catch(() => undefined);
-  api?.close();
-  await browser?.close();
-  await serve?.stop();
-});
+afterAll(() =>
+  tearDown({
+    first: async () => {
+      for (const id of [runId, resumedId]) if (id) await api?.call('runs.stop', { id }).catch(() => undefined);
+    },
+    api,
+    browser,
+    serves: [serve],
+  }),
+);
 
 describe('runs view', () => {
   it('lists a run started from the board and opens its live page', async () => {
@@ -128,6 +135,7 @@ describe('runs view', () => {
   });
 
   it('stops gracefully from the UI: stopped or finished, exit 0, adapter saved', async () => {
+    await waitUntil('a first checkpoint', async () => (await api.call('runs.checkpoints', { id: runId })).length > 0, 120_000);
     await page.getByTestId('run-stop').click();
     await page.getByTestId('run-stop-yes').click();
     await waitUntil('the run to end', async () => ['stopped', 'finished'].includes((await statusOf()) ?? ''), 90_000);
@@ -140,14 +148,18 @@ describe('runs view', () => {
     await page.getByTestId('run-tab-live').click();
   });
 
-  it('shows the output folder path in a browser and downloads the log with the page cookie', async () => {
+  it('shows the output folder path in a browser and downloads the log through a short-lived ticket', async () => {
     await page.getByTestId('run-open-folder').click();
     expect(await page.getByTestId('path-popover-path').innerText()).toBe(run().outputDir);
     await page.keyboard.press('Escape');
-    const href = await page.getByTestId('run-download-log').getAttribute('href');
-    const res = await page.request.get(new URL(href!, serve.origin).href);
-    expect(res.status()).toBe(200);
-    expect(await res.text()).toContain('Running training');
+    // The page trades its token for a signed one-path ticket and lets the browser stream the file (no cookie exists).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('run-download-log').click()]);
+    expect(download.url()).toMatch(/\/api\/runs\/[^/]+\/log\?exp=\d+&sig=/);
+    const file = await download.path();
+    expect(readFileSync(file, 'utf8')).toContain('Running training');
+    // The same ticket for another path is refused: it names exactly one download.
+    const other = download.url().replace(runId, 'run_someone_else');
+    expect((await page.request.get(other)).status()).toBe(401);
   });
 
   it('saves tags and notes, and the list shows the tag', async () => {
@@ -201,6 +213,10 @@ describe('runs view', () => {
 
   it('resumes from the UI as a new run in the same output folder and opens its page', async () => {
     const old = await api.call('runs.get', { id: runId });
+    // Offered only because a checkpoint exists, and it says which one it continues from.
+    const checkpoints = await api.call('runs.checkpoints', { id: runId });
+    expect(checkpoints.length).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('run-resume').textContent()).toContain(checkpoints.at(-1)!);
     await page.getByTestId('run-resume').click();
     resumedId = await waitUntil('the new run page', async () => {
       const id = await page.getByTestId('run-page').getAttribute('data-run-id');
@@ -220,6 +236,13 @@ describe('runs view', () => {
     expect(await statusOf()).toBe('failed');
     expect(await page.getByTestId('run-failure-suggestion').innerText()).not.toBe('');
     await screenshot(page, 'run-page-failed-en');
+    // The engine sends codes, not English: in Chinese the reason and what to do are Chinese too.
+    await api.call('settings.update', { language: 'zh' });
+    await page.getByTestId('run-failure').getByText(engineZh['failure.kind.signal']).waitFor();
+    expect(await page.getByTestId('run-failure-suggestion').innerText()).toContain(engineZh['failure.fix.killed'].slice(0, 12));
+    expect(await page.getByTestId('run-failure-message').innerText()).toMatch(/^训练进程/);
+    await screenshot(page, 'run-page-failed-zh');
+    await api.call('settings.update', { language: 'en' });
     const before = (await api.call('runs.list', {})).length;
     await page.getByTestId('run-retry').click();
     // The board queues the task again and, with a free GPU, starts it as a new run.

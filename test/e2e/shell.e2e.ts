@@ -1,9 +1,10 @@
-/** e2e of the app frame: tokenised URL, navigation, language switch, screenshot, and refusals (no token, foreign Origin). */
+/** e2e of the app frame: tokenised URL (fragment, no cookie), navigation, language switch, screenshot, and refusals (no token, foreign Origin). */
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { launchBrowser, screenshot, startServe, type ServeProcess } from './harness.js';
+import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../src/shared/auth.js';
+import { launchBrowser, screenshot, type ServeProcess, startServe, tearDown } from './harness.js';
 
 let serve: ServeProcess;
 let browser: Browser;
@@ -12,14 +13,11 @@ beforeAll(async () => {
   serve = await startServe();
   browser = await launchBrowser();
 });
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
+afterAll(() => tearDown({ browser, serves: [serve] }));
 
-function wsStatus(url: string, headers: Record<string, string>): Promise<number | 'open'> {
+function wsStatus(url: string, headers: Record<string, string>, token?: string): Promise<number | 'open'> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers });
+    const ws = new WebSocket(url, token ? [WS_PROTOCOL, WS_TOKEN_PREFIX + token] : [WS_PROTOCOL], { headers });
     ws.on('open', () => {
       ws.close();
       resolve('open');
@@ -32,10 +30,19 @@ function wsStatus(url: string, headers: Record<string, string>): Promise<number 
 describe('app shell', () => {
   it('renders the frame from the tokenised URL and switches language to 中文', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const sentCookies: string[] = [];
+    page.on('request', (r) => {
+      const c = r.headers()['cookie'];
+      if (c) sentCookies.push(c);
+    });
+    expect(serve.url).toContain('/#token=');
     await page.goto(serve.url);
-    // The token moved into a cookie and left the address bar.
-    expect(page.url()).not.toContain('token=');
     await page.getByTestId('connection-status').and(page.locator('[data-status="connected"]')).waitFor();
+    // The token left the address bar (and history) for this tab's sessionStorage; no cookie was set or sent.
+    expect(page.url()).not.toContain('token');
+    expect(await page.evaluate("sessionStorage.getItem('trainyard.token')")).toBe(serve.token);
+    expect(await page.context().cookies()).toEqual([]);
+    expect(sentCookies).toEqual([]);
     await expect(page.getByTestId('nav-board').textContent()).resolves.toContain('Board');
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('settings-language').selectOption('zh');
@@ -81,13 +88,32 @@ describe('app shell', () => {
     await page.close();
   });
 
-  it('refuses the page without the token and explains what to do', async () => {
+  it('asks for the token when the page has none, and connects once it is pasted', async () => {
     const page = await browser.newPage();
     const res = await page.goto(serve.origin + '/');
-    expect(res?.status()).toBe(401);
-    expect(await page.textContent('body')).toContain('token');
-    const wrong = await page.goto(serve.origin + '/?token=not-the-token');
-    expect(wrong?.status()).toBe(401);
+    // The app shell holds no secret: it loads, then explains that the engine wants the token.
+    expect(res?.status()).toBe(200);
+    await page.getByTestId('blocked-screen').and(page.locator('[data-kind="unauthorized"]')).waitFor();
+    expect(await page.textContent('body')).toContain('#token=');
+    await page.getByTestId('blocked-token-input').fill('not a token');
+    await page.getByTestId('blocked-token-submit').click();
+    await page.getByRole('alert').waitFor();
+    // The whole printed URL can be pasted, deep-link route included.
+    await page.getByTestId('blocked-token-input').fill(serve.url);
+    await page.getByTestId('blocked-token-submit').click();
+    await page.getByTestId('connection-status').and(page.locator('[data-status="connected"]')).waitFor();
+    await page.getByTestId('blocked-screen').waitFor({ state: 'detached' });
+    // A reload of the same tab keeps it (sessionStorage), with no token in the address.
+    await page.reload();
+    await page.getByTestId('connection-status').and(page.locator('[data-status="connected"]')).waitFor();
+    await page.close();
+  });
+
+  it('opens a deep link that carries the token and a route', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${serve.url}#/settings`);
+    await page.getByTestId('settings-language').waitFor();
+    expect(page.url()).toBe(`${serve.origin}/#/settings`);
     await page.close();
   });
 
@@ -98,35 +124,50 @@ describe('app shell', () => {
 
   it('refuses a WebSocket from a foreign Origin, a wrong Host, or without the token', async () => {
     const ws = `ws://127.0.0.1:${serve.port}/ws`;
-    expect(await wsStatus(`${ws}?token=${serve.token}`, { Origin: 'https://evil.example' })).toBe(403);
-    expect(await wsStatus(`${ws}?token=${serve.token}`, { Host: `evil.example:${serve.port}` })).toBe(403);
+    expect(await wsStatus(ws, { Origin: 'https://evil.example' }, serve.token)).toBe(403);
+    expect(await wsStatus(ws, { Host: `evil.example:${serve.port}` }, serve.token)).toBe(403);
     expect(await wsStatus(ws, { Origin: serve.origin })).toBe(401);
-    expect(await wsStatus(`${ws}?token=${serve.token}`, { Origin: serve.origin })).toBe('open');
+    // The old query token is no longer read: it would sit in server logs and browser history.
+    expect(await wsStatus(`${ws}?token=${serve.token}`, { Origin: serve.origin })).toBe(401);
+    expect(await wsStatus(ws, { Origin: serve.origin }, serve.token)).toBe('open');
   });
 
-  it('survives a malformed cookie from another local app and an oversized frame', async () => {
+  it('survives a malformed cookie from another local app, and answers an oversized message with a readable error', async () => {
     // A cookie like `x=100%` is not valid percent-encoding; it must not crash the WebSocket upgrade.
     expect(await wsStatus(`ws://127.0.0.1:${serve.port}/ws`, { Origin: serve.origin, Cookie: 'other_app=100%' })).toBe(401);
-    // A frame over the 32 MiB limit closes that one connection, not the engine.
+    const ws = new WebSocket(`ws://127.0.0.1:${serve.port}/ws`, [WS_PROTOCOL, WS_TOKEN_PREFIX + serve.token], { headers: { Origin: serve.origin } });
+    await new Promise((r) => ws.once('open', r));
+    const answers: unknown[] = [];
+    ws.on('message', (d) => answers.push(JSON.parse(d.toString())));
+    // A call over the 32 MB message limit gets an error answer, and the connection stays usable.
+    ws.send(JSON.stringify({ t: 'call', id: 7, method: 'tasks.import', params: { paths: [], files: [{ name: 'big.yaml', content: 'x'.repeat(33 * 1024 * 1024) }] } }));
+    ws.send(JSON.stringify({ t: 'call', id: 8, method: 'system.ping', params: {} }));
+    await new Promise<void>((resolve) => {
+      const check = () => (answers.length >= 2 ? resolve() : setTimeout(check, 50));
+      check();
+    });
+    const big = answers.find((a) => (a as { id: number }).id === 7) as { ok: boolean; error: { code: string; message: string } };
+    expect(big.ok).toBe(false);
+    expect(big.error.code).toBe('too_large');
+    expect(big.error.message).toMatch(/32 MB/);
+    expect((answers.find((a) => (a as { id: number }).id === 8) as { ok: boolean }).ok).toBe(true);
+    // A frame past the hard limit closes that one connection with 1009 (message too big), not the engine.
     const closed = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${serve.port}/ws?token=${serve.token}`, { headers: { Origin: serve.origin } });
-      ws.on('open', () => ws.send('x'.repeat(33 * 1024 * 1024)));
       ws.on('close', (code) => resolve(code));
       ws.on('error', () => undefined);
+      ws.send('x'.repeat(65 * 1024 * 1024));
     });
-    expect(closed).not.toBe(1000);
+    expect(closed).toBe(1009);
     const health = await fetch(`${serve.origin}/api/health`, { headers: { Authorization: `Bearer ${serve.token}` } });
     expect(health.status).toBe(200);
     expect(serve.child.exitCode).toBeNull();
   });
 
-  it('shows the blocked screen when the token is wrong (engine restarted with a new token)', async () => {
-    const ctx = await browser.newContext();
-    await ctx.addCookies([{ name: `trainyard_token_${serve.port}`, value: 'stale-token-from-an-old-engine', url: serve.origin }]);
-    const page = await ctx.newPage();
-    // The page itself is refused by the server with an explanation.
-    const res = await page.goto(serve.origin + '/');
-    expect(res?.status()).toBe(401);
-    await ctx.close();
+  it('shows the blocked screen when the stored token is stale (engine restarted with a new token)', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${serve.origin}/#token=${'s'.repeat(48)}`);
+    await page.getByTestId('blocked-screen').and(page.locator('[data-kind="unauthorized"]')).waitFor();
+    await screenshot(page, 'blocked-token-en');
+    await page.close();
   });
 });
