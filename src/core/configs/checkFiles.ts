@@ -1,6 +1,7 @@
 /** Checks what a config points at on disk: datasets in dataset_info.json, the model, adapters, the DeepSpeed file. */
 import { isAbsolute, join } from 'node:path';
 import type { ValidationIssue } from '../../shared/types/task.js';
+import type { ReadFailure } from '../util/boundedRead.js';
 import { classifyModelRef, hubSnapshot, resolveIn, type ConfigFs } from './configFs.js';
 import type { ParsedConfig } from './parseConfig.js';
 import { closest } from './suggest.js';
@@ -39,6 +40,8 @@ export function checkDatasets(parsed: ParsedConfig, workDir: string, fs: ConfigF
   const infoFile = join(dir, 'dataset_info.json');
   const text = fs.readText(infoFile);
   if (text === null) {
+    const why = fs.whyNotRead(infoFile);
+    if (why !== 'missing') return [issue('error', notRead(infoFile, why), at(parsed, where))];
     return [issue('error', msg('config.dataset.noInfo', { dir, value: dirValue, workDir }), at(parsed, where))];
   }
   let info: Record<string, Record<string, unknown>>;
@@ -124,10 +127,17 @@ export function checkDeepspeed(parsed: ParsedConfig, workDir: string, fs: Config
     return [issue('error', msg('config.deepspeed.missing', { path, value: v.trim(), workDir }), where)];
   }
   const text = fs.readText(path);
+  if (text === null) return [issue('error', notRead(path, fs.whyNotRead(path)), where)];
   try {
-    JSON.parse(text ?? '');
+    JSON.parse(text);
   } catch (e) {
     return [issue('error', msg('config.deepspeed.badJson', { path, detail: theirs(e) }), where)];
   }
   return [issue('info', msg('config.deepspeed.torchrun', { path }), where)];
+}
+
+/** A file a config points at that exists but was not read: a pipe, a device, a folder, too large, or not readable. */
+function notRead(path: string, why: ReadFailure) {
+  const code = why === 'not-regular' ? 'config.file.notRegular' : why === 'too-large' ? 'config.file.tooLarge' : 'config.file.unreadable';
+  return msg(code, { path });
 }

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { readTextOrNull } from '../util/boundedRead.js';
+import { BoundedReadError, readRegularFileSync, readTextOrNull, type ReadFailure } from '../util/boundedRead.js';
 
 /** dataset_info.json, a model's config.json, a DeepSpeed JSON: LLaMA-Factory's own registry is ~40 KB. */
 const MAX_LOOKUP_BYTES = 32 * 1024 * 1024;
@@ -10,6 +10,8 @@ const MAX_LOOKUP_BYTES = 32 * 1024 * 1024;
 export interface ConfigFs {
   exists(path: string): boolean;
   readText(path: string): string | null;
+  /** Why readText gave null: a pipe or device named dataset_info.json is not "missing", and the user must hear which. */
+  whyNotRead(path: string): ReadFailure;
   list(dir: string): string[];
   home: string;
   /** The Hugging Face hub cache (HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub). */
@@ -30,6 +32,14 @@ export function nodeConfigFs(env: NodeJS.ProcessEnv = process.env): ConfigFs {
     exists: (p) => existsSync(p),
     // Paths come from configs (dataset_dir, deepspeed, model folders): regular files only, and bounded.
     readText: (p) => readTextOrNull(p, MAX_LOOKUP_BYTES),
+    whyNotRead: (p) => {
+      try {
+        readRegularFileSync(p, MAX_LOOKUP_BYTES);
+        return 'unreadable'; // it reads now: it changed between the two looks
+      } catch (e) {
+        return e instanceof BoundedReadError ? e.reason : 'unreadable';
+      }
+    },
     list: (d) => {
       try {
         return readdirSync(d);

@@ -2,9 +2,12 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
+/** Why a bounded read refused a path. */
+export type ReadFailure = 'missing' | 'not-regular' | 'too-large' | 'unreadable';
+
 export class BoundedReadError extends Error {
   constructor(
-    readonly reason: 'missing' | 'not-regular' | 'too-large' | 'unreadable',
+    readonly reason: ReadFailure,
     message: string,
   ) {
     super(message);

@@ -113,6 +113,9 @@ export const configs = {
   'config.adapter.notYet': 'Adapter folder {path} does not exist (yet){relative}.',
   'config.deepspeed.missing':
     'DeepSpeed config {path} does not exist (deepspeed "{value}" resolves against the folder the trainer runs in, {workDir}). Paths like examples/deepspeed/… are relative to a LLaMA-Factory checkout: set the LLaMA-Factory folder in Settings → Trainer, or give an absolute path.',
+  'config.file.notRegular': '{path} is not a regular file (a pipe, a device or a folder): Trainyard does not read it, and LLaMA-Factory cannot use it. Point the config at the real file.',
+  'config.file.tooLarge': '{path} is larger than 32 MB: Trainyard does not read it. Is it the right file?',
+  'config.file.unreadable': '{path} exists but cannot be read (check its permissions).',
   'config.deepspeed.badJson': 'DeepSpeed config {path} is not valid JSON: {detail}',
   'config.deepspeed.torchrun': 'DeepSpeed config {path}: runs under torchrun; Trainyard launches it with FORCE_TORCHRUN=1.',
 

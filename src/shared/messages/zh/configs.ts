@@ -104,6 +104,9 @@ export const configs: Record<keyof typeof en, string> = {
   'config.adapter.notYet': '适配器文件夹 {path}（暂时）不存在{relative}。',
   'config.deepspeed.missing':
     'DeepSpeed 配置 {path} 不存在（deepspeed "{value}" 相对于训练进程的运行目录 {workDir} 解析）。examples/deepspeed/… 这类路径是相对于 LLaMA-Factory 源码目录的：请在 设置 → 训练器 中设置 LLaMA-Factory 文件夹，或填写绝对路径。',
+  'config.file.notRegular': '{path} 不是普通文件（是管道、设备或文件夹）：Trainyard 不读取它，LLaMA-Factory 也无法使用它。请让配置指向真正的文件。',
+  'config.file.tooLarge': '{path} 超过 32 MB：Trainyard 不读取它。确定是这个文件吗？',
+  'config.file.unreadable': '{path} 存在但无法读取（请检查它的权限）。',
   'config.deepspeed.badJson': 'DeepSpeed 配置 {path} 不是有效的 JSON：{detail}',
   'config.deepspeed.torchrun': 'DeepSpeed 配置 {path}：在 torchrun 下运行；Trainyard 会以 FORCE_TORCHRUN=1 启动它。',
 
