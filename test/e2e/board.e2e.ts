@@ -189,6 +189,26 @@ describe('board', () => {
     expect((await api.call('runs.get', { id: third!.runId! })).env.CUDA_VISIBLE_DEVICES).toBe('1');
   });
 
+  it('says on the queued card, before the run starts, that a re-run writes beside the finished run (en + zh)', async () => {
+    const support = (await api.call('tasks.list', {})).find((t) => t.name === 'support')!;
+    const done = (await api.call('runs.list', {})).find((r) => r.taskId === support.id && r.status === 'finished');
+    expect(done?.outputDir).toBe(join(outRoot, 'support'));
+    const first = done!.outputDir;
+    // A paused lane keeps the re-run waiting, so the note is read before anything is written.
+    const gpu0 = await lane(0);
+    await api.call('board.pauseLane', { lane: gpu0, paused: true });
+    const item = await api.call('board.enqueue', { taskId: support.id, lane: gpu0 });
+    const output = card(0).getByTestId('queue-item').and(page.locator('[data-task="support"][data-state="queued"]')).getByTestId('queue-output');
+    await output.filter({ hasText: `⚠ ${first} already holds a finished run, so this one writes to ${first}-2` }).waitFor();
+    expect(await output.getAttribute('data-reason')).toBe('used');
+    await screenshot(page, 'board-rerun-output-en');
+    await api.call('settings.update', { language: 'zh' });
+    await output.filter({ hasText: `⚠ ${first} 里已有一次完成的运行，因此本次输出到 ${first}-2` }).waitFor();
+    await api.call('settings.update', { language: 'en' });
+    await api.call('board.cancel', { itemId: item.id });
+    await api.call('board.pauseLane', { lane: gpu0, paused: false });
+  });
+
   it('turns a sweep of 4 into 4 tasks that the Auto lane spreads over the cards', async () => {
     await taskCard('billing').getByTestId('task-actions').click();
     await page.getByTestId('task-sweep').click();

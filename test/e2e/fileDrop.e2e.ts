@@ -1,4 +1,4 @@
-/** e2e of dragging config files from the file manager onto a GPU card (browser path: contents): one gesture imports and queues them on that card. */
+/** e2e of dragging config files from the file manager onto a GPU card (browser path: contents): the overlay states the limits, and one gesture imports and queues them on that card. */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,7 +75,13 @@ describe('config files dropped on a GPU card', () => {
     await dropFiles('[data-testid="gpu-card"][data-index="1"]', [{ name: 'hover.yaml', content: supportYaml('hover') }], false);
     await expect.poll(() => card(1).getAttribute('class')).toContain('drag-over');
     await page.getByTestId('file-drop-overlay').getByText('Drop on a GPU card to queue them there too').waitFor();
+    // The limits the import enforces (tasks.import: 2 MB a file, 500 files), said before the drop, in both languages.
+    expect(await page.getByTestId('file-drop-limits').innerText()).toBe('YAML or JSON configs, up to 2 MB each and 500 at a time.');
     await screenshot(page, 'file-drop-over-card');
+    await api.call('settings.update', { language: 'zh' });
+    await page.getByTestId('file-drop-limits').filter({ hasText: 'YAML 或 JSON 配置，每个不超过 2 MB，一次最多 500 个。' }).waitFor();
+    await api.call('settings.update', { language: 'en' });
+    await page.getByTestId('file-drop-limits').filter({ hasText: 'up to 2 MB each' }).waitFor();
     await page.evaluate(() => {
       const g = globalThis as unknown as PageGlobals & { document: { body: { dispatchEvent(e: unknown): boolean } } };
       g.document.body.dispatchEvent(new g.DragEvent('drop', { bubbles: true, cancelable: true }));

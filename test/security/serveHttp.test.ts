@@ -1,5 +1,5 @@
 /** The serve host under attack over HTTP: no route gives the token away, no redirect leaves the server, no cookie. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,6 +113,13 @@ describe('every route the server registers', () => {
     expect((await raw(server.port, '/api/does-not-exist', bearer())).status).toBe(404);
     const post = await fetch(`${self()}/api/health`, { method: 'POST', headers: bearer() });
     expect(post.status).toBe(405);
+  });
+
+  it('answers /api/health with the version in package.json', async () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    const r = await raw(server.port, '/api/health', bearer());
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({ ok: true, version });
   });
 
   it('serves a download by ticket: for its own path only, and only to a token holder', async () => {

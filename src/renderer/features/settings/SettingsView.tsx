@@ -139,7 +139,9 @@ export function SettingsView(): React.JSX.Element {
       <h2 className="section-title">{t('settings.about')}</h2>
       <div className="panel form-grid">
         <span>{t('settings.version')}</span>
-        <span className="mono">{info?.version ?? '…'}</span>
+        <span className="mono" data-testid="about-version">
+          {info?.version ?? '…'}
+        </span>
         <span>{t('settings.dataDir')}</span>
         <span className="mono">{info?.dataDir ?? '…'}</span>
         <span>{t('settings.diagnostics')}</span>
