@@ -36,6 +36,17 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 const skipped = [];
 /** Every failed test with where it is and the first lines of its error: the summary is what a CI log's tail keeps. */
 const failedTests = [];
+/**
+ * The first lines of a failure. Vitest's JSON report keeps no message for a test that timed out (only
+ * "STACK_TRACE_ERROR" and runner frames): then say so and where the test is, not three lines of vitest internals.
+ */
+function failureSummary(message) {
+  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (!/STACK_TRACE_ERROR/.test(lines[0] ?? '')) return lines.slice(0, 3).join(' / ');
+  const at = lines.find((l) => l.startsWith('at ') && !l.includes('node_modules'));
+  return `no message in the JSON report (a test that timed out leaves none; the vitest output above says why)${at ? `, ${at.replace(`${root}/`, '')}` : ''}`;
+}
+
 const vitest = (project) => {
   const out = join(root, 'test-results', `vitest-${project}.json`);
   step(`vitest ${project}`, 'npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
@@ -48,7 +59,7 @@ const vitest = (project) => {
     for (const t of file.assertionResults ?? []) {
       if (['skipped', 'pending', 'todo'].includes(t.status)) skipped.push(`${relative(root, file.name)}: ${t.fullName ?? t.title}${t.status === 'todo' ? ' (todo)' : ''}`);
       if (t.status === 'failed') {
-        const why = String(t.failureMessages?.[0] ?? '').split('\n').slice(0, 3).map((l) => l.trim()).filter(Boolean).join(' / ');
+        const why = failureSummary(String(t.failureMessages?.[0] ?? ''));
         failedTests.push(`${relative(root, file.name)}: ${t.fullName ?? t.title}\n      ${why.slice(0, 400)}`);
       }
     }
