@@ -7,14 +7,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown, waitUntil } from './harness.js';
+import { type Api, openApp, screenshot, type ServeProcess, tearDown, waitUntil } from './harness.js';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
-let api: Awaited<ReturnType<typeof connectApi>>;
+let api: Api;
 let runId: string;
 
 interface AxeViolation {
@@ -40,16 +40,15 @@ async function violations(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  serve = await startServe({ env: { PATH: `${process.cwd()}/test/fixtures/bin:${process.env.PATH}`, FAKE_GPUS: '2:NVIDIA H100 80GB HBM3:81559' } });
-  api = await connectApi(serve);
-  await api.call('settings.update', { trainer: { kind: 'demo' } });
-  const tasks = await api.call('tasks.loadExamples', {});
-  await api.call('board.enqueue', { taskId: tasks[0]!.id, lane: 'auto' });
-  runId = (await waitUntil('a run', async () => (await api.call('runs.list', {}))[0], 60_000)).id;
-  browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, bypassCSP: true });
-  page = await context.newPage();
-  await page.goto(serve.url);
+  ({ serve, api, browser, page } = await openApp({
+    fakeGpus: '2:NVIDIA H100 80GB HBM3:81559',
+    setup: async (api) => {
+      const tasks = await api.call('tasks.loadExamples', {});
+      await api.call('board.enqueue', { taskId: tasks[0]!.id, lane: 'auto' });
+      runId = (await waitUntil('a run', async () => (await api.call('runs.list', {}))[0], 60_000)).id;
+    },
+    context: { bypassCSP: true },
+  }));
 });
 afterAll(() => tearDown({ first: async () => runId && api?.call('runs.stop', { id: runId }), api, browser, serves: [serve] }));
 

@@ -6,13 +6,13 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Task } from '../../src/shared/types/task.js';
 import { repoRoot } from '../helpers/fixtures.js';
-import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown, waitUntil } from './harness.js';
+import { type Api, openApp, screenshot, type ServeProcess, tearDown, waitUntil } from './harness.js';
 import { portableExample } from '../helpers/portableTask.js';
 
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
-let api: Awaited<ReturnType<typeof connectApi>>;
+let api: Api;
 const dir = mkdtempSync(join(tmpdir(), 'trainyard-advice-'));
 const docShots = join(repoRoot, 'docs', 'screenshots');
 
@@ -39,14 +39,7 @@ beforeAll(async () => {
   // A V100 (compute capability 7.0) beside an H100 (9.0); every demo run fails at step 1 with CUDA's OOM text.
   const state = join(dir, 'smi.json');
   writeFileSync(state, JSON.stringify({ gpus: [{ name: 'Tesla V100-SXM2-32GB', memoryTotalMiB: 32768 }, { name: 'NVIDIA H100 80GB HBM3', memoryTotalMiB: 81559 }] }));
-  serve = await startServe({
-    env: { PATH: `${join(repoRoot, 'test/fixtures/bin')}:${process.env.PATH}`, FAKE_NVIDIA_SMI_STATE: state, DEMO_TRAINER_FAIL_AT_STEP: '1', DEMO_TRAINER_FAIL_KIND: 'oom' },
-  });
-  api = await connectApi(serve);
-  await api.call('settings.update', { trainer: { kind: 'demo' } });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(serve.url);
+  ({ serve, api, browser, page } = await openApp({ env: { FAKE_NVIDIA_SMI_STATE: state, DEMO_TRAINER_FAIL_AT_STEP: '1', DEMO_TRAINER_FAIL_KIND: 'oom' } }));
 });
 afterAll(() => tearDown({ api, browser, serves: [serve] }));
 

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueItem } from '../../src/shared/types/task.js';
-import { repoRoot } from '../helpers/fixtures.js';
-import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown, waitUntil } from './harness.js';
+import { type Api, openApp, screenshot, type ServeProcess, tearDown, waitUntil } from './harness.js';
 import { portableExample } from '../helpers/portableTask.js';
 
 /** The few browser globals the page scripts use (this file is type-checked without the DOM library). */
@@ -20,7 +19,7 @@ interface PageGlobals {
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
-let api: Awaited<ReturnType<typeof connectApi>>;
+let api: Api;
 const outRoot = mkdtempSync(join(tmpdir(), 'trainyard-board-out-'));
 
 /** An example config made independent of where the engine stores it: absolute model/data paths, its own output folder. */
@@ -75,15 +74,13 @@ async function dragTaskOnto(name: string, target: Locator, expectFit: 'yes' | 'n
 }
 
 beforeAll(async () => {
-  // 24 GiB cards: small enough that the safety margin (at most 64 GiB) can leave room for exactly one demo run.
-  // Steps slowed: the two runs must still be running while the second drag is made and checked (an idle machine with
-  // PyTorch finished the first demo run before a slow second drag was done, and the test lost sight of both).
-  serve = await startServe({ env: { PATH: `${join(repoRoot, 'test/fixtures/bin')}:${process.env.PATH}`, FAKE_GPUS: '4:NVIDIA GeForce RTX 4090:24564', DEMO_TRAINER_STEP_DELAY_MS: '400' } });
-  api = await connectApi(serve);
-  await api.call('settings.update', { trainer: { kind: 'demo' } });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(serve.url);
+  ({ serve, api, browser, page } = await openApp({
+    // 24 GiB cards: small enough that the safety margin (at most 64 GiB) can leave room for exactly one demo run.
+    fakeGpus: '4:NVIDIA GeForce RTX 4090:24564',
+    // Steps slowed: the two runs must still be running while the second drag is made and checked (an idle machine with
+    // PyTorch finished the first demo run before a slow second drag was done, and the test lost sight of both).
+    stepDelayMs: 400,
+  }));
 });
 afterAll(() => tearDown({ api, browser, serves: [serve] }));
 

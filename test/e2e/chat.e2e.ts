@@ -7,20 +7,19 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/fixtures.js';
 import { alive } from '../helpers/process.js';
-import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown, waitUntil } from './harness.js';
+import { type Api, openApp, screenshot, type ServeProcess, tearDown, waitUntil } from './harness.js';
 
 const examples = join(repoRoot, 'resources', 'examples');
 const outRoot = mkdtempSync(join(tmpdir(), 'trainyard-chat-out-'));
 const shipped = join(repoRoot, 'resources', 'trainers', 'demo', 'base-model');
 const spotCheck = join(examples, 'data', 'spot-check.jsonl');
-const env = { PATH: `${join(repoRoot, 'test/fixtures/bin')}:${process.env.PATH}` };
 /** How often this file's waits probe the engine. */
 const pollMs = 200;
 
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
-let api: Awaited<ReturnType<typeof connectApi>>;
+let api: Api;
 let baseModel = shipped;
 
 function config(name: string, epochs: number): string {
@@ -53,11 +52,8 @@ beforeAll(async () => {
     baseModel = join(outRoot, 'base-model');
     execFileSync('/usr/bin/python3', [join(repoRoot, 'resources/trainers/demo/pretrain.py'), '--steps', '4', '--out', baseModel], { stdio: 'ignore' });
   }
-  serve = await startServe({ env });
-  api = await connectApi(serve);
-  await api.call('settings.update', { trainer: { kind: 'demo' } });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+  // The first test opens the page once its run has finished.
+  ({ serve, api, browser, page } = await openApp({ viewport: { width: 1440, height: 960 }, load: false }));
 }, 900_000);
 afterAll(() =>
   tearDown({

@@ -10,7 +10,7 @@ import { openDb } from '../../src/core/store/db.js';
 import { createMetricsRepo } from '../../src/core/store/metricsRepo.js';
 import { createRunsRepo } from '../../src/core/store/runsRepo.js';
 import { resourcesDir } from '../helpers/fixtures.js';
-import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown } from './harness.js';
+import { type Api, openApp, screenshot, type ServeProcess, tearDown } from './harness.js';
 
 const run = promisify(execFile);
 const python = process.env.TRAINYARD_PYTHON ?? '/usr/bin/python3';
@@ -20,6 +20,7 @@ const dataDir = join(work, 'data');
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
+let api: Api;
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 const hms = (s: string) => s.split(':').reduce((a, p) => a * 60 + Number(p), 0);
@@ -71,17 +72,16 @@ beforeAll(async () => {
   mkdirSync(dataDir, { recursive: true });
   seed('lr-low', lo, Date.now() - 120_000);
   seed('lr-high', hi, Date.now() - 60_000);
-  serve = await startServe({ dataDir });
-  // The spot-check starts the run's inference server with the configured trainer: the bundled demo one here.
-  const api = await connectApi(serve);
-  await api.call('settings.update', { trainer: { kind: 'demo' } });
-  api.close();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  await page.goto(serve.url);
+  ({ serve, api, browser, page } = await openApp({
+    dataDir,
+    fakeSmi: false,
+    // The spot-check starts the run's inference server with the configured trainer: the bundled demo one here.
+    trainer: 'demo',
+    context: { acceptDownloads: true },
+  }));
   await page.getByTestId('nav-compare').click();
 }, 600_000);
-afterAll(() => tearDown({ browser, serves: [serve] }));
+afterAll(() => tearDown({ api, browser, serves: [serve] }));
 
 describe('compare view', () => {
   it('shows both runs, only differing parameters by default, and the loss curves overlaid', async () => {

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/fixtures.js';
-import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown, waitUntil } from './harness.js';
+import { type Api, openApp, screenshot, type ServeProcess, tearDown, waitUntil } from './harness.js';
 import { portableExample } from '../helpers/portableTask.js';
 
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
-let api: Awaited<ReturnType<typeof connectApi>>;
+let api: Api;
 const dir = mkdtempSync(join(tmpdir(), 'trainyard-editor-'));
 const file = join(dir, 'support.yaml');
 const docShots = join(repoRoot, 'docs', 'screenshots');
@@ -27,13 +27,7 @@ beforeAll(async () => {
     file,
     portableExample('support-lora.yaml', join(dir, 'out')),
   );
-  serve = await startServe({ env: { PATH: `${join(repoRoot, 'test/fixtures/bin')}:${process.env.PATH}`, FAKE_GPUS: '2' } });
-  api = await connectApi(serve);
-  await api.call('settings.update', { trainer: { kind: 'demo' } });
-  await api.call('tasks.import', { paths: [file] });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(serve.url);
+  ({ serve, api, browser, page } = await openApp({ fakeGpus: '2', setup: (api) => api.call('tasks.import', { paths: [file] }) }));
 });
 afterAll(() => tearDown({ api, browser, serves: [serve] }));
 

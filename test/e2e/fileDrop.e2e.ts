@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/fixtures.js';
-import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown, waitUntil } from './harness.js';
+import { type Api, openApp, screenshot, type ServeProcess, tearDown, waitUntil } from './harness.js';
 import { portableExample } from '../helpers/portableTask.js';
 
 /** The few browser globals the page script uses (this file is type-checked without the DOM library). */
@@ -21,7 +21,7 @@ const outRoot = mkdtempSync(join(tmpdir(), 'trainyard-drop-out-'));
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
-let api: Awaited<ReturnType<typeof connectApi>>;
+let api: Api;
 
 /** The support example with absolute paths (a dropped file's content has no folder of its own) and few steps. */
 const supportYaml = (out: string) =>
@@ -48,12 +48,7 @@ async function dropFiles(selector: string, files: { name: string; content: strin
 const tasksNamed = async (name: string) => (await api.call('tasks.list', {})).filter((t) => t.name === name);
 
 beforeAll(async () => {
-  serve = await startServe({ env: { PATH: `${join(repoRoot, 'test/fixtures/bin')}:${process.env.PATH}`, FAKE_GPUS: '2' } });
-  api = await connectApi(serve);
-  await api.call('settings.update', { trainer: { kind: 'demo' } });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
-  await page.goto(serve.url);
+  ({ serve, api, browser, page } = await openApp({ fakeGpus: '2', viewport: { width: 1440, height: 960 } }));
   await card(1).waitFor();
 });
 afterEach(async (ctx) => {

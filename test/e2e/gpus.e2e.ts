@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/fixtures.js';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown } from './harness.js';
+import { connectApi, engineEnv, launchBrowser, screenshot, type ServeProcess, startServe, tearDown } from './harness.js';
 
-const fakeBin = join(repoRoot, 'test', 'fixtures', 'bin');
 let browser: Browser;
 const cleanup: (() => Promise<unknown> | void)[] = [];
 
@@ -25,7 +24,7 @@ afterAll(() =>
 );
 
 async function serveWith(env: NodeJS.ProcessEnv): Promise<ServeProcess> {
-  const serve = await startServe({ env: { PATH: `${fakeBin}:${process.env.PATH}`, ...env } });
+  const serve = await startServe({ env: engineEnv({ env }) });
   cleanup.push(() => serve.stop());
   return serve;
 }

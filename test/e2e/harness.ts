@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { wsTransport } from '../../src/server/wsTransport.js';
 import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../src/shared/auth.js';
@@ -129,6 +129,68 @@ export function connectApi(s: ServeProcess): Promise<RpcClient<Methods, Topics>>
     ws.once('error', reject);
     ws.once('open', () => resolve(createRpcClient<Methods, Topics>(wsTransport(ws))));
   });
+}
+
+/** The engine's API as a test holds it. */
+export type Api = RpcClient<Methods, Topics>;
+
+/** What an engine is started with: the fake nvidia-smi and the demo trainer's pace. */
+export interface EngineEnvOptions {
+  /** Put test/fixtures/bin first on PATH so the engine sees the fake nvidia-smi (default); false: the machine's own PATH. */
+  fakeSmi?: boolean;
+  /** FAKE_GPUS for the fake nvidia-smi: "4", or "count:name:MiB" (its default is 4 × H100 80GB). */
+  fakeGpus?: string;
+  /** DEMO_TRAINER_STEP_DELAY_MS: the pause after each demo training step. */
+  stepDelayMs?: number;
+  /** More engine environment (the demo trainer's failure knobs, FAKE_NVIDIA_SMI_STATE…), laid over the options above. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The environment for startServe from those options (also for a test that restarts or adds an engine). */
+export function engineEnv(opts: EngineEnvOptions = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  if (opts.fakeSmi ?? true) env.PATH = `${join(repoRoot, 'test', 'fixtures', 'bin')}:${process.env.PATH}`;
+  if (opts.fakeGpus !== undefined) env.FAKE_GPUS = opts.fakeGpus;
+  if (opts.stepDelayMs !== undefined) env.DEMO_TRAINER_STEP_DELAY_MS = String(opts.stepDelayMs);
+  return { ...env, ...opts.env };
+}
+
+export interface OpenAppOptions extends EngineEnvOptions {
+  dataDir?: string;
+  /** The trainer chosen in the settings before anything else (default the bundled demo); null leaves the settings alone. */
+  trainer?: 'demo' | null;
+  /** Engine state to make through the API before the page loads, so that its first render already shows it. */
+  setup?: (api: Api) => Promise<unknown>;
+  /** The page's viewport; default 1440 × 900. */
+  viewport?: { width: number; height: number };
+  /** More options of the page's browser context (acceptDownloads, bypassCSP, permissions…). */
+  context?: BrowserContextOptions;
+  /** Open serve.url in the page (default); false leaves it blank, for a test that navigates there itself. */
+  load?: boolean;
+}
+
+/**
+ * The start of most e2e files: an engine, an API client on it, the trainer and `setup` state, a browser and one page on
+ * the app. If a step fails, what was already started is torn down before the error is passed on, since the file's
+ * afterAll never received it.
+ */
+export async function openApp(opts: OpenAppOptions = {}): Promise<{ serve: ServeProcess; api: Api; browser: Browser; page: Page }> {
+  const serve = await startServe({ dataDir: opts.dataDir, env: engineEnv(opts) });
+  let api: Api | undefined;
+  let browser: Browser | undefined;
+  try {
+    api = await connectApi(serve);
+    const trainer = opts.trainer === undefined ? 'demo' : opts.trainer;
+    if (trainer) await api.call('settings.update', { trainer: { kind: trainer } });
+    await opts.setup?.(api);
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1440, height: 900 }, ...opts.context });
+    if (opts.load ?? true) await page.goto(serve.url);
+    return { serve, api, browser, page };
+  } catch (e) {
+    await tearDown({ api, browser, serves: [serve] });
+    throw e;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/fixtures.js';
-import { artifactsDir, connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown, waitUntil } from './harness.js';
+import { type Api, artifactsDir, connectApi, engineEnv, openApp, screenshot, type ServeProcess, startServe, tearDown, waitUntil } from './harness.js';
 
 /** The few browser globals the page scripts use (this file is type-checked without the DOM library). */
 interface El {
@@ -19,12 +19,11 @@ interface PageGlobals {
   DragEvent: new (type: string, init: Record<string, unknown>) => unknown;
 }
 
-const fakeBin = join(repoRoot, 'test', 'fixtures', 'bin');
 const shots = join(repoRoot, 'docs', 'screenshots');
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
-let api: Awaited<ReturnType<typeof connectApi>>;
+let api: Api;
 
 const card = (p: Page, index: number): Locator => p.locator(`[data-testid="gpu-card"][data-index="${index}"]`);
 const taskCard = (name: string): Locator => page.getByTestId('task-card').and(page.locator(`[data-task="${name}"]`));
@@ -67,17 +66,17 @@ async function dragOver(p: Page, from: Locator, target: Locator): Promise<void> 
 }
 
 beforeAll(async () => {
-  // Slow steps keep the one run of the Stop test alive while it is asked about.
-  serve = await startServe({ env: { PATH: `${fakeBin}:${process.env.PATH}`, FAKE_GPUS: '4:NVIDIA H100 80GB HBM3:81559', DEMO_TRAINER_STEP_DELAY_MS: '300' } });
-  api = await connectApi(serve);
-  await api.call('settings.update', { trainer: { kind: 'demo' } });
-  await api.call('tasks.loadExamples', {});
-  // Card 2 is paused, so what the keyboard queues there waits in its lane instead of starting a trainer.
-  const gpus = await waitUntil('4 GPUs', async () => { const g = (await api.call('gpus.list', {})).gpus; return g.length === 4 && g; }, 15_000);
-  await api.call('board.pauseLane', { lane: `gpu:${gpus.find((g) => g.index === 2)!.uuid}`, paused: true });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(serve.url);
+  ({ serve, api, browser, page } = await openApp({
+    fakeGpus: '4:NVIDIA H100 80GB HBM3:81559',
+    // Slow steps keep the one run of the Stop test alive while it is asked about.
+    stepDelayMs: 300,
+    setup: async (api) => {
+      await api.call('tasks.loadExamples', {});
+      // Card 2 is paused, so what the keyboard queues there waits in its lane instead of starting a trainer.
+      const gpus = await waitUntil('4 GPUs', async () => { const g = (await api.call('gpus.list', {})).gpus; return g.length === 4 && g; }, 15_000);
+      await api.call('board.pauseLane', { lane: `gpu:${gpus.find((g) => g.index === 2)!.uuid}`, paused: true });
+    },
+  }));
   await card(page, 3).waitFor({ timeout: 15_000 });
   await page.getByTestId('task-card').first().waitFor();
 });
@@ -313,7 +312,7 @@ describe('drag', () => {
   });
 
   it('scrolls a long lane list while a drag rests near its bottom or top edge (8 cards)', async () => {
-    const eight = await startServe({ env: { PATH: `${fakeBin}:${process.env.PATH}`, FAKE_GPUS: '8:NVIDIA H200:143771' } });
+    const eight = await startServe({ env: engineEnv({ fakeGpus: '8:NVIDIA H200:143771' }) });
     const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     try {
       const api8 = await connectApi(eight);

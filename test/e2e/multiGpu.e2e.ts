@@ -4,29 +4,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../helpers/fixtures.js';
-import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown, waitUntil } from './harness.js';
+import { type Api, openApp, screenshot, type ServeProcess, tearDown, waitUntil } from './harness.js';
 import { portableExample } from '../helpers/portableTask.js';
 
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
-let api: Awaited<ReturnType<typeof connectApi>>;
+let api: Api;
 let runId: string | undefined;
 const outRoot = mkdtempSync(join(tmpdir(), 'trainyard-multigpu-out-'));
 
 const card = (index: number): Locator => page.locator(`[data-testid="gpu-card"][data-index="${index}"]`);
 
 beforeAll(async () => {
-  // Slow steps keep the run alive while both lanes are checked.
-  serve = await startServe({ env: { PATH: `${join(repoRoot, 'test/fixtures/bin')}:${process.env.PATH}`, FAKE_GPUS: '4', DEMO_TRAINER_STEP_DELAY_MS: '150' } });
-  api = await connectApi(serve);
-  await api.call('settings.update', { trainer: { kind: 'demo' } });
-  const yaml = portableExample('support-lora.yaml', join(outRoot, 'support'));
-  await api.call('tasks.import', { files: [{ name: 'support.yaml', content: yaml }] });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(serve.url);
+  ({ serve, api, browser, page } = await openApp({
+    fakeGpus: '4',
+    // Slow steps keep the run alive while both lanes are checked.
+    stepDelayMs: 150,
+    setup: async (api) => {
+      const yaml = portableExample('support-lora.yaml', join(outRoot, 'support'));
+      await api.call('tasks.import', { files: [{ name: 'support.yaml', content: yaml }] });
+    },
+  }));
 });
 afterAll(() => tearDown({ first: async () => runId && api?.call('runs.stop', { id: runId }), api, browser, serves: [serve] }));
 

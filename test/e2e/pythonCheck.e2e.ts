@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown } from './harness.js';
+import { type Api, openApp, screenshot, type ServeProcess, tearDown } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ty-e2e-pycheck-'));
 const gate = join(dir, 'gate');
@@ -16,15 +16,15 @@ chmodSync(python, 0o755);
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
-let api: Awaited<ReturnType<typeof connectApi>>;
+let api: Api;
 
 beforeAll(async () => {
-  serve = await startServe();
-  api = await connectApi(serve);
-  await api.call('settings.update', { trainer: { python } });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await page.goto(serve.url);
+  ({ serve, api, browser, page } = await openApp({
+    fakeSmi: false,
+    trainer: null,
+    setup: (api) => api.call('settings.update', { trainer: { python } }),
+    viewport: { width: 1200, height: 900 },
+  }));
 }, 60_000);
 afterAll(async () => {
   await tearDown({ api, browser, serves: [serve] });

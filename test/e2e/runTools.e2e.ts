@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/fixtures.js';
-import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown, waitUntil } from './harness.js';
+import { type Api, openApp, screenshot, type ServeProcess, tearDown, waitUntil } from './harness.js';
 import { portableExample } from '../helpers/portableTask.js';
 
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
-let api: Awaited<ReturnType<typeof connectApi>>;
+let api: Api;
 let runId: string;
 const outRoot = mkdtempSync(join(tmpdir(), 'trainyard-charts-out-'));
 const docShots = join(repoRoot, 'docs', 'screenshots');
@@ -20,16 +20,20 @@ const docShots = join(repoRoot, 'docs', 'screenshots');
 const points = async (testId: string) => Number(await page.getByTestId(testId).getAttribute('data-points'));
 
 beforeAll(async () => {
-  serve = await startServe({ env: { PATH: `${join(repoRoot, 'test/fixtures/bin')}:${process.env.PATH}`, FAKE_GPUS: '1' } });
-  api = await connectApi(serve);
-  await api.call('settings.update', { trainer: { kind: 'demo' } });
-  const yaml = portableExample('support-lora.yaml', join(outRoot, 'support'))
-    .replace(/^logging_steps: .+$/m, 'logging_steps: 2');
-  const { tasks } = await api.call('tasks.import', { files: [{ name: 'support.yaml', content: yaml }] });
-  await api.call('board.enqueue', { taskId: tasks[0]!.id, lane: 'auto' });
-  runId = (await waitUntil('the run', async () => (await api.call('runs.list', {})).find((r) => r.taskId === tasks[0]!.id))).id;
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, acceptDownloads: true });
+  ({ serve, api, browser, page } = await openApp({
+    fakeGpus: '1',
+    setup: async (api) => {
+      const yaml = portableExample('support-lora.yaml', join(outRoot, 'support'))
+        .replace(/^logging_steps: .+$/m, 'logging_steps: 2');
+      const { tasks } = await api.call('tasks.import', { files: [{ name: 'support.yaml', content: yaml }] });
+      await api.call('board.enqueue', { taskId: tasks[0]!.id, lane: 'auto' });
+      runId = (await waitUntil('the run', async () => (await api.call('runs.list', {})).find((r) => r.taskId === tasks[0]!.id))).id;
+    },
+    viewport: { width: 1440, height: 1100 },
+    context: { acceptDownloads: true },
+    // Each test opens the run page itself.
+    load: false,
+  }));
 });
 afterAll(() => tearDown({ first: async () => runId && api?.call('runs.stop', { id: runId }), api, browser, serves: [serve] }));
 

@@ -8,17 +8,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { engineZh } from '../../src/shared/messages/zhCatalogue.js';
 import type { Run } from '../../src/shared/types/run.js';
 import { repoRoot } from '../helpers/fixtures.js';
-import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown, waitUntil } from './harness.js';
+import { type Api, connectApi, engineEnv, openApp, screenshot, type ServeProcess, startServe, tearDown, waitUntil } from './harness.js';
 
 const examples = join(repoRoot, 'resources', 'examples');
 const outRoot = mkdtempSync(join(tmpdir(), 'trainyard-runs-out-'));
 // Slow enough to watch and stop mid-run (≈ 380 steps × 150 ms), fast enough for CI.
-const env = { PATH: `${join(repoRoot, 'test/fixtures/bin')}:${process.env.PATH}`, FAKE_GPUS: '2', DEMO_TRAINER_STEP_DELAY_MS: '150' };
+const engine = { fakeGpus: '2', stepDelayMs: 150 };
 
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
-let api: Awaited<ReturnType<typeof connectApi>>;
+let api: Api;
 let runId: string;
 let resumedId: string | undefined;
 let stoppedRun: Run | undefined;
@@ -56,11 +56,8 @@ const lossPoints = async () => Number(await page.getByTestId('chart-loss').getAt
 const statusOf = () => page.getByTestId('run-header').getByTestId('run-status').getAttribute('data-status');
 
 beforeAll(async () => {
-  serve = await startServe({ env });
-  api = await connectApi(serve);
-  await api.call('settings.update', { trainer: { kind: 'demo' } });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 960 }, acceptDownloads: true });
+  // The first test opens the page once its run has started.
+  ({ serve, api, browser, page } = await openApp({ ...engine, viewport: { width: 1440, height: 960 }, context: { acceptDownloads: true }, load: false }));
 });
 // What the page showed when a step failed is the first thing to look at.
 afterEach(async (ctx) => {
@@ -200,7 +197,7 @@ describe('runs view', () => {
     const before = (await api.call('runs.get', { id: runId })).status;
     api.close();
     await serve.stop();
-    serve = await startServe({ env, dataDir: serve.dataDir });
+    serve = await startServe({ env: engineEnv(engine), dataDir: serve.dataDir });
     api = await connectApi(serve);
     expect((await api.call('runs.get', { id: runId })).status).toBe(before);
     // A browser keeps the #fragment across the token redirect: this is a deep link straight to the run.

@@ -2,27 +2,26 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/fixtures.js';
 import { portableTaskYaml } from '../helpers/portableTask.js';
-import { connectApi, launchBrowser, screenshot, type ServeProcess, startServe, tearDown } from './harness.js';
+import { type Api, openApp, screenshot, type ServeProcess, tearDown } from './harness.js';
 
 const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
 
 let serve: ServeProcess;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-let api: Awaited<ReturnType<typeof connectApi>>;
+let api: Api;
 
 beforeAll(async () => {
-  serve = await startServe();
-  api = await connectApi(serve);
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1200, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
-  page = await context.newPage();
-  await page.goto(serve.url);
+  ({ serve, api, browser, page } = await openApp({
+    fakeSmi: false,
+    trainer: null,
+    viewport: { width: 1200, height: 900 },
+    context: { permissions: ['clipboard-read', 'clipboard-write'] },
+  }));
 });
 afterAll(() => tearDown({ api, browser, serves: [serve] }));
 

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/fixtures.js';
-import { connectApi, launchBrowser, type ServeProcess, startServe, tearDown, waitUntil } from './harness.js';
+import { type Api, openApp, type ServeProcess, tearDown, waitUntil } from './harness.js';
 import { portableExample } from '../helpers/portableTask.js';
 
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
-let api: Awaited<ReturnType<typeof connectApi>>;
+let api: Api;
 let runId: string;
 const outRoot = mkdtempSync(join(tmpdir(), 'trainyard-tb-out-'));
 const docShots = join(repoRoot, 'docs', 'screenshots');
@@ -25,17 +25,19 @@ const answers = async (url: string) => {
 };
 
 beforeAll(async () => {
-  serve = await startServe({ env: { PATH: `${join(repoRoot, 'test/fixtures/bin')}:${process.env.PATH}`, FAKE_GPUS: '1' } });
-  api = await connectApi(serve);
-  await api.call('settings.update', { trainer: { kind: 'demo' } });
-  const yaml = portableExample('support-lora.yaml', join(outRoot, 'support'))
-    .replace(/^report_to: .+$/m, 'report_to: tensorboard')
-    .replace(/^num_train_epochs: .+$/m, 'num_train_epochs: 1.0');
-  const { tasks } = await api.call('tasks.import', { files: [{ name: 'support.yaml', content: yaml }] });
-  await api.call('board.enqueue', { taskId: tasks[0]!.id, lane: 'auto' });
-  runId = (await waitUntil('the run', async () => (await api.call('runs.list', {})).find((r) => r.taskId === tasks[0]!.id))).id;
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  ({ serve, api, browser, page } = await openApp({
+    fakeGpus: '1',
+    setup: async (api) => {
+      const yaml = portableExample('support-lora.yaml', join(outRoot, 'support'))
+        .replace(/^report_to: .+$/m, 'report_to: tensorboard')
+        .replace(/^num_train_epochs: .+$/m, 'num_train_epochs: 1.0');
+      const { tasks } = await api.call('tasks.import', { files: [{ name: 'support.yaml', content: yaml }] });
+      await api.call('board.enqueue', { taskId: tasks[0]!.id, lane: 'auto' });
+      runId = (await waitUntil('the run', async () => (await api.call('runs.list', {})).find((r) => r.taskId === tasks[0]!.id))).id;
+    },
+    // The test opens the run page itself, once the run has ended.
+    load: false,
+  }));
 });
 afterAll(() => tearDown({ api, browser, serves: [serve] }));
 

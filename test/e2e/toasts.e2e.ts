@@ -1,19 +1,17 @@
 /** e2e of toasts from the person's own actions: successes go away by themselves, errors stay until dismissed, and no toast covers the control that caused it. */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, type ServeProcess, startServe, tearDown } from './harness.js';
+import { type Api, openApp, screenshot, type ServeProcess, tearDown } from './harness.js';
 
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
+let api: Api;
 
 beforeAll(async () => {
-  serve = await startServe();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
-  await page.goto(serve.url);
+  ({ serve, api, browser, page } = await openApp({ fakeSmi: false, trainer: null, viewport: { width: 1100, height: 720 } }));
 });
-afterAll(() => tearDown({ browser, serves: [serve] }));
+afterAll(() => tearDown({ api, browser, serves: [serve] }));
 
 type Box = { x: number; y: number; width: number; height: number };
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
