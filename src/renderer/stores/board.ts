@@ -44,6 +44,8 @@ interface BoardStore {
 }
 
 const timers = new Map<string, ReturnType<typeof setTimeout>>();
+/** Fit questions on their way: dragover fires many times a second, and one question per key is enough. */
+const asking = new Set<string>();
 
 /** A queue edit's answer is the new board: show it now. */
 async function shown(r: Promise<BoardState>): Promise<BoardState> {
@@ -80,28 +82,37 @@ export const useBoard = create<BoardStore>((set, get) => ({
   requestFit(taskId, lane, gpuUuids = []) {
     const key = fitKey(taskId, lane, gpuUuids);
     const cur = get().fits[key];
-    if (cur && (cur.state === 'loading' || Date.now() - cur.at < FIT_TTL_MS)) return;
-    if (timers.has(key)) return;
+    if (asking.has(key) || timers.has(key)) return;
+    if (cur && cur.state !== 'loading' && Date.now() - cur.at < FIT_TTL_MS) return;
     timers.set(
       key,
       setTimeout(() => {
         timers.delete(key);
-        set((s) => ({ fits: { ...s.fits, [key]: { state: 'loading' } } }));
+        asking.add(key);
+        // "Checking" only before the first answer: a verdict on screen stays while it is asked again (the answer
+        // expires every few seconds and any board change makes it stale), so the hint does not flicker mid-drag.
+        if (!get().fits[key] || get().fits[key]!.state === 'loading') set((s) => ({ fits: { ...s.fits, [key]: { state: 'loading' } } }));
         api
           .call('board.fit', gpuUuids.length ? { taskId, lane, gpuUuids } : { taskId, lane })
           .then((fit) => set((s) => ({ fits: { ...s.fits, [key]: { state: 'done', at: Date.now(), fit } } })))
-          .catch((e) => set((s) => ({ fits: { ...s.fits, [key]: { state: 'error', at: Date.now(), message: errorMessage(e) } } })));
+          .catch((e) => set((s) => ({ fits: { ...s.fits, [key]: { state: 'error', at: Date.now(), message: errorMessage(e) } } })))
+          .finally(() => asking.delete(key));
       }, FIT_DEBOUNCE_MS),
     );
   },
 }));
 
-/** Loads the board and follows board.changed (call once at app start). A change also invalidates the fit cache. */
+function staled(fits: Record<string, FitEntry>): Record<string, FitEntry> {
+  return Object.fromEntries(Object.entries(fits).map(([k, e]) => [k, e.state === 'loading' ? e : { ...e, at: 0 }]));
+}
+
+/** Loads the board and follows board.changed (call once at app start). A change makes the fit cache stale. */
 function subscribeAll(): () => void {
   const load = () => void useBoard.getState().load().catch(() => undefined);
   load();
   const offConn = reloadOnReconnect(load);
-  const off = followTopic('board.changed', {}, (b) => useBoard.setState({ board: b, loaded: true, fits: {} }));
+  // A change makes every cached fit stale (asked again at the next dragover), not gone: the hint keeps its verdict.
+  const off = followTopic('board.changed', {}, (b) => useBoard.setState((s) => ({ board: b, loaded: true, fits: staled(s.fits) })));
   return () => {
     offConn();
     off();
