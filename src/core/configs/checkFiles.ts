@@ -1,7 +1,7 @@
 /** Checks what a config points at on disk: datasets in dataset_info.json, the model, adapters, the DeepSpeed file. */
 import { isAbsolute, join } from 'node:path';
 import type { ValidationIssue } from '../../shared/types/task.js';
-import type { ReadFailure } from '../util/boundedRead.js';
+import { textOf, type ReadFailure } from '../util/boundedRead.js';
 import { classifyModelRef, hubSnapshot, resolveIn, type ConfigFs } from './configFs.js';
 import type { ParsedConfig } from './parseConfig.js';
 import { closest } from './suggest.js';
@@ -38,12 +38,12 @@ export function checkDatasets(parsed: ParsedConfig, workDir: string, fs: ConfigF
   }
   const dir = resolveIn(workDir, dirValue, fs);
   const infoFile = join(dir, 'dataset_info.json');
-  const text = fs.readText(infoFile);
-  if (text === null) {
-    const why = fs.whyNotRead(infoFile);
-    if (why !== 'missing') return [issue('error', notRead(infoFile, why), at(parsed, where))];
+  const read = fs.read(infoFile);
+  if ('why' in read) {
+    if (read.why !== 'missing') return [issue('error', notRead(infoFile, read.why), at(parsed, where))];
     return [issue('error', msg('config.dataset.noInfo', { dir, value: dirValue, workDir }), at(parsed, where))];
   }
+  const text = read.text;
   let info: Record<string, Record<string, unknown>>;
   try {
     info = JSON.parse(text) as Record<string, Record<string, unknown>>;
@@ -108,7 +108,7 @@ export function checkAdapters(parsed: ParsedConfig, workDir: string, fs: ConfigF
 /** The ZeRO stage of the run's DeepSpeed config (what transformers' is_deepspeed_zero3_enabled() will see), or null. */
 export function deepspeedStage(value: unknown, workDir: string, fs: ConfigFs): number | null {
   if (typeof value !== 'string' || !value.trim()) return null;
-  const text = fs.readText(resolveIn(workDir, value.trim(), fs));
+  const text = textOf(fs.read(resolveIn(workDir, value.trim(), fs)));
   if (text === null) return null;
   try {
     const stage = (JSON.parse(text) as { zero_optimization?: { stage?: unknown } }).zero_optimization?.stage;
@@ -126,10 +126,10 @@ export function checkDeepspeed(parsed: ParsedConfig, workDir: string, fs: Config
   if (!fs.exists(path)) {
     return [issue('error', msg('config.deepspeed.missing', { path, value: v.trim(), workDir }), where)];
   }
-  const text = fs.readText(path);
-  if (text === null) return [issue('error', notRead(path, fs.whyNotRead(path)), where)];
+  const read = fs.read(path);
+  if ('why' in read) return [issue('error', notRead(path, read.why), where)];
   try {
-    JSON.parse(text);
+    JSON.parse(read.text);
   } catch (e) {
     return [issue('error', msg('config.deepspeed.badJson', { path, detail: theirs(e) }), where)];
   }

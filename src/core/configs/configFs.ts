@@ -2,16 +2,15 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { BoundedReadError, readRegularFileSync, readTextOrNull, type ReadFailure } from '../util/boundedRead.js';
+import { readTextOrWhy, textOf, type TextOrWhy } from '../util/boundedRead.js';
 
 /** dataset_info.json, a model's config.json, a DeepSpeed JSON: LLaMA-Factory's own registry is ~40 KB. */
 const MAX_LOOKUP_BYTES = 32 * 1024 * 1024;
 
 export interface ConfigFs {
   exists(path: string): boolean;
-  readText(path: string): string | null;
-  /** Why readText gave null: a pipe or device named dataset_info.json is not "missing", and the user must hear which. */
-  whyNotRead(path: string): ReadFailure;
+  /** The text, or why not: a pipe or device named dataset_info.json is not "missing", and the user must hear which. */
+  read(path: string): TextOrWhy;
   list(dir: string): string[];
   home: string;
   /** The Hugging Face hub cache (HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub). */
@@ -31,15 +30,7 @@ export function nodeConfigFs(env: NodeJS.ProcessEnv = process.env): ConfigFs {
   return {
     exists: (p) => existsSync(p),
     // Paths come from configs (dataset_dir, deepspeed, model folders): regular files only, and bounded.
-    readText: (p) => readTextOrNull(p, MAX_LOOKUP_BYTES),
-    whyNotRead: (p) => {
-      try {
-        readRegularFileSync(p, MAX_LOOKUP_BYTES);
-        return 'unreadable'; // it reads now: it changed between the two looks
-      } catch (e) {
-        return e instanceof BoundedReadError ? e.reason : 'unreadable';
-      }
-    },
+    read: (p) => readTextOrWhy(p, MAX_LOOKUP_BYTES),
     list: (d) => {
       try {
         return readdirSync(d);
@@ -79,7 +70,7 @@ export function classifyModelRef(value: string, workDir: string, fs: ConfigFs): 
 export function hubSnapshot(id: string, fs: ConfigFs): string | null {
   const base = join(fs.hfHubCache, `models--${id.replace(/\//g, '--')}`);
   if (!fs.exists(base)) return null;
-  const ref = fs.readText(join(base, 'refs', 'main'))?.trim();
+  const ref = textOf(fs.read(join(base, 'refs', 'main')))?.trim();
   if (ref && fs.exists(join(base, 'snapshots', ref))) return join(base, 'snapshots', ref);
   const snaps = fs.list(join(base, 'snapshots'));
   return snaps.length ? join(base, 'snapshots', snaps[0]!) : base;
@@ -90,7 +81,7 @@ export function readModelConfig(value: string, workDir: string, fs: ConfigFs): R
   const ref = classifyModelRef(value, workDir, fs);
   const dir = ref.kind === 'path' ? ref.path : ref.kind === 'hub' ? hubSnapshot(ref.id, fs) : null;
   if (!dir) return null;
-  const text = fs.readText(join(dir, 'config.json'));
+  const text = textOf(fs.read(join(dir, 'config.json')));
   if (!text) return null;
   try {
     const v = JSON.parse(text) as unknown;

@@ -7,6 +7,7 @@ import { RpcError } from '../../shared/rpc/protocol.js';
 import type { MemoryFixAdvice, MemoryFixOption, Task } from '../../shared/types/task.js';
 import type { CoreContext } from '../context.js';
 import { createTasksRepo, type TaskRow } from '../store/tasksRepo.js';
+import { textOf } from '../util/boundedRead.js';
 import { newId } from '../util/ids.js';
 import { calibrate, createCalibrationSource, type CalibrationSample } from './calibration.js';
 import type { KeyCatalogue } from './catalogue.js';
@@ -91,7 +92,7 @@ export function createTaskService(ctx: CoreContext) {
       const modelConfig = readModelConfig(d.model_name_or_path, workDir, fs);
       const opts: EstimateOptions = { gpuCount, modelName: d.model_name_or_path };
       if (typeof d.deepspeed === 'string') {
-        const text = fs.readText(resolveIn(workDir, d.deepspeed, fs));
+        const text = textOf(fs.read(resolveIn(workDir, d.deepspeed, fs)));
         try {
           opts.deepspeed = text ? (JSON.parse(text) as Record<string, unknown>) : null;
         } catch {

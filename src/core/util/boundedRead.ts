@@ -79,11 +79,21 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<B
   }
 }
 
-/** The text of a small regular file, or null when it is missing, odd or too large (look-ups that treat "absent" alike). */
-export function readTextOrNull(path: string, maxBytes: number): string | null {
+/** The text of a small regular file, or why it was not read (a message can then tell a pipe from a missing file). */
+export type TextOrWhy = { text: string } | { why: ReadFailure };
+
+export function readTextOrWhy(path: string, maxBytes: number): TextOrWhy {
   try {
-    return readRegularFileSync(path, maxBytes).toString('utf8');
-  } catch {
-    return null;
+    return { text: readRegularFileSync(path, maxBytes).toString('utf8') };
+  } catch (e) {
+    return { why: e instanceof BoundedReadError ? e.reason : 'unreadable' };
   }
+}
+
+/** The text, or null for any reason it was not read (look-ups that treat "absent" alike). */
+export const textOf = (r: TextOrWhy): string | null => ('text' in r ? r.text : null);
+
+/** The text of a small regular file, or null when it is missing, odd or too large. */
+export function readTextOrNull(path: string, maxBytes: number): string | null {
+  return textOf(readTextOrWhy(path, maxBytes));
 }

@@ -91,7 +91,7 @@ export const useBoard = create<BoardStore>((set, get) => ({
         asking.add(key);
         // "Checking" only before the first answer: a verdict on screen stays while it is asked again (the answer
         // expires every few seconds and any board change makes it stale), so the hint does not flicker mid-drag.
-        if (!get().fits[key] || get().fits[key]!.state === 'loading') set((s) => ({ fits: { ...s.fits, [key]: { state: 'loading' } } }));
+        if (!get().fits[key]) set((s) => ({ fits: { ...s.fits, [key]: { state: 'loading' } } }));
         api
           .call('board.fit', gpuUuids.length ? { taskId, lane, gpuUuids } : { taskId, lane })
           .then((fit) => set((s) => ({ fits: { ...s.fits, [key]: { state: 'done', at: Date.now(), fit } } })))
