@@ -1,9 +1,9 @@
 /** Slurm runs: submits a run's job script with sbatch, follows the job through squeue, its log and metrics from the run folder, stops it with scancel. */
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RpcError } from '../../shared/rpc/protocol.js';
 import type { Run } from '../../shared/types/run.js';
-import type { SlurmJobState, SlurmRequest } from '../../shared/types/slurm.js';
+import type { SlurmRequest } from '../../shared/types/slurm.js';
 import type { CoreContext } from '../context.js';
 import { MetricsFollower } from '../metrics/follower.js';
 import type { ExternalRuns } from '../runs/externalRuns.js';
@@ -18,7 +18,8 @@ import type { StoredRun } from '../store/runsRepo.js';
 import { createSlurmJobsRepo, publicJob, type StoredSlurmJob } from '../store/slurmJobsRepo.js';
 import { BoundedReadError, readRegularFileSync } from '../util/boundedRead.js';
 import { newId } from '../util/ids.js';
-import { consolePathOf, jobExitPath, jobScript, jobScriptPath, sbatchArgv, type JobScriptInput } from './jobScript.js';
+import { exitCodeOf, parseSqueue, readExitFile, type QueueLine } from './jobReport.js';
+import { consolePathOf, jobScript, jobScriptPath, sbatchArgv, type JobScriptInput } from './jobScript.js';
 import { failureFor, isFinal, isWaiting, runStatusFor } from './jobStates.js';
 import { slurm } from './slurmCli.js';
 import { msg, verbatim } from '../../shared/messages/message.js';
@@ -34,23 +35,6 @@ export interface SlurmRunsOptions {
   metricsPollMs?: number;
   /** Replaces the trainer argv, as the supervisor's option does (tests). */
   commandFor?: (sub: 'train' | 'api', configPath: string, spec: LaunchSpec) => string[];
-}
-
-/** A job as one squeue line: `%i|%T|%r|%N` (these filters work in 22.05 text mode; its --json ignores --jobs). */
-interface QueueLine {
-  state: SlurmJobState;
-  reason: string | null;
-  nodeList: string;
-}
-
-export function parseSqueue(text: string): Map<string, QueueLine> {
-  const out = new Map<string, QueueLine>();
-  for (const line of text.split('\n')) {
-    const [id, state, reason, nodes] = line.trim().split('|');
-    if (!id || !state) continue;
-    out.set(id, { state, reason: reason && reason !== 'None' ? reason : null, nodeList: nodes && nodes !== '(null)' ? nodes : '' });
-  }
-  return out;
 }
 
 /** sbatch errors that say nothing about the job itself: the controller or the commands are unreachable right now. */
@@ -380,26 +364,5 @@ export class SlurmRuns implements ExternalRuns {
     this.timer = this.tailTimer = null;
     for (const id of [...this.following.keys()]) this.unfollow(id, false);
     await this.polling;
-  }
-}
-
-function readExitFile(runDir: string): { exitCode: number; endedAt: number | null } | null {
-  const file = jobExitPath(runDir);
-  if (!existsSync(file)) return null;
-  try {
-    const v = JSON.parse(readRegularFileSync(file, 4096).toString('utf8')) as { exitCode?: unknown; endedAt?: unknown };
-    return typeof v.exitCode === 'number' ? { exitCode: v.exitCode, endedAt: typeof v.endedAt === 'number' ? v.endedAt : null } : null;
-  } catch {
-    return null;
-  }
-}
-
-/** `ExitCode=3:0` of scontrol (exit status : signal). */
-async function exitCodeOf(jobId: string, env: NodeJS.ProcessEnv): Promise<number | null> {
-  try {
-    const m = /\bExitCode=(\d+):(\d+)/.exec(await slurm('scontrol', ['show', 'job', '-o', jobId], env));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
   }
 }

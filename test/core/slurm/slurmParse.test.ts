@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { gpusInGres, parseCluster } from '../../../src/core/slurm/cluster.js';
 import { jobScript, sbatchArgv, shellQuote } from '../../../src/core/slurm/jobScript.js';
 import { failureFor, runStatusFor } from '../../../src/core/slurm/jobStates.js';
-import { parseSqueue } from '../../../src/core/slurm/slurmRuns.js';
+import { parseSqueue } from '../../../src/core/slurm/jobReport.js';
 import { laneSlurmPartition, LANE_ID_RE } from '../../../src/shared/domain/lanes.js';
 
 describe('Slurm parsing', () => {
